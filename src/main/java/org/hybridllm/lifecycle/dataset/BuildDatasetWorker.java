@@ -1,0 +1,127 @@
+package org.hybridllm.lifecycle.dataset;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.client.exception.CamundaError;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.feedback.FeedbackRepository;
+import org.hybridllm.lifecycle.prototype.PromptVersion;
+import org.hybridllm.lifecycle.prototype.PromptVersionRepository;
+import org.hybridllm.lifecycle.prototype.UseCase;
+import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.hybridllm.lifecycle.provider.ChatJsonl;
+import org.hybridllm.lifecycle.provider.PromptSpec;
+import org.hybridllm.lifecycle.tracking.Artifact;
+import org.hybridllm.lifecycle.tracking.ArtifactStore;
+import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.Sha256;
+import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage "dataset": selects the feedback with ideal outputs (as pinned by the feedback stage), scrubs PII,
+ * de-duplicates, splits train / validation / test stratified with a fixed seed, writes each split as chat JSONL,
+ * and registers the version with its hashes and its lineage to the feedback rows. Too few examples is a business
+ * failure: BPMN error DATASET_TOO_SMALL.
+ */
+@Component
+public class BuildDatasetWorker {
+
+    public static final String DATASET_TOO_SMALL = "DATASET_TOO_SMALL";
+    static final String SPLIT_KIND = "DATASET_SPLIT";
+    static final String JSONL = "application/jsonl";
+
+    public record DatasetBuilt(long datasetVersionId, int datasetVersion, String datasetSha256, int trainRows,
+                               int validationRows, int testRows, int duplicatesRemoved, int piiItemsScrubbed,
+                               long tunedPromptVersionId) {
+    }
+
+    private final RunRepository runs;
+    private final UseCaseRepository useCases;
+    private final PromptVersionRepository prompts;
+    private final FeedbackRepository feedback;
+    private final DatasetRepository datasets;
+    private final ArtifactStore artifacts;
+    private final StageExecutor stages;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final DatasetBuilder builder;
+    private final long seed;
+
+    public BuildDatasetWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
+                              FeedbackRepository feedback, DatasetRepository datasets, ArtifactStore artifacts,
+                              StageExecutor stages, AuditLog audit, ObjectMapper json,
+                              @Value("${lifecycle.dataset.validation-share:0.15}") double validationShare,
+                              @Value("${lifecycle.dataset.test-share:0.15}") double testShare,
+                              @Value("${lifecycle.dataset.split-seed:20261124}") long seed) {
+        this.runs = runs;
+        this.useCases = useCases;
+        this.prompts = prompts;
+        this.feedback = feedback;
+        this.datasets = datasets;
+        this.artifacts = artifacts;
+        this.stages = stages;
+        this.audit = audit;
+        this.json = json;
+        this.builder = new DatasetBuilder(validationShare, testShare);
+        this.seed = seed;
+    }
+
+    @JobWorker(type = "lifecycle.dataset.build", fetchVariables = {"runId", "feedbackUpToId"})
+    public DatasetBuilt build(ActivatedJob job) {
+        long upTo = ((Number) job.getVariablesAsMap().get("feedbackUpToId")).longValue();
+        return stages.once(job, DatasetBuilt.class, runId -> build(runId, upTo));
+    }
+
+    DatasetBuilt build(UUID runId, long feedbackUpToId) {
+        UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
+        DatasetBuilder.Split split = builder.build(feedback.idealOutputs(useCase.id(), feedbackUpToId),
+                useCase.labelNames(), seed);
+        if (split.total() < useCase.minLabelledExamples()) {
+            String reason = "Dataset too small: " + split.total() + " usable examples after scrubbing and "
+                    + "de-duplication, " + useCase.minLabelledExamples() + " needed";
+            throw CamundaError.bpmnError(DATASET_TOO_SMALL, reason, Map.of("failureReason", reason));
+        }
+        PromptVersion tunedPrompt = tunedPrompt(useCase);
+        String system = tunedPrompt.spec().instruction();
+        Artifact train = storeSplit(runId, "train", system, split.train());
+        Artifact validation = storeSplit(runId, "validation", system, split.validation());
+        Artifact test = storeSplit(runId, "test", system, split.test());
+        String sha256 = Sha256.of(train.sha256() + "\n" + validation.sha256() + "\n" + test.sha256());
+
+        long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(), split, seed);
+        datasets.linkFeedback(id, "train", split.train());
+        datasets.linkFeedback(id, "validation", split.validation());
+        datasets.linkFeedback(id, "test", split.test());
+        DatasetVersion version = datasets.get(id);
+        audit.record(AuditLog.SYSTEM, "DATASET_REGISTERED", "dataset_version", id, runId, Map.of(
+                "version", version.version(), "sha256", sha256, "train", split.train().size(),
+                "validation", split.validation().size(), "test", split.test().size(),
+                "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed()));
+        return new DatasetBuilt(id, version.version(), sha256, split.train().size(), split.validation().size(),
+                split.test().size(), split.duplicatesRemoved(), split.piiItemsScrubbed(), tunedPrompt.id());
+    }
+
+    /** The short prompt the fine-tuned model will be served with: the use case's latest, or a default one. */
+    private PromptVersion tunedPrompt(UseCase useCase) {
+        List<PromptVersion> tuned = prompts.findByUseCase(useCase.id(), PromptVersion.Purpose.FINE_TUNED);
+        if (!tuned.isEmpty()) {
+            return tuned.getLast();
+        }
+        PromptSpec shortPrompt = new PromptSpec("Classify the input into one of: "
+                + String.join(", ", useCase.labelNames()) + ".", PromptSpec.INPUT_PLACEHOLDER, false, List.of());
+        return prompts.create(useCase.id(), PromptVersion.Purpose.FINE_TUNED, shortPrompt, AuditLog.SYSTEM);
+    }
+
+    private Artifact storeSplit(UUID runId, String name, String system, List<DatasetBuilder.Example> examples) {
+        byte[] content = ChatJsonl.write(json, system, examples.stream()
+                .map(e -> new ChatJsonl.Example(e.input(), e.label())).toList());
+        return artifacts.store(runId, SPLIT_KIND, name + ".jsonl", JSONL, content,
+                Map.of("split", name, "rows", examples.size(), "format", "openai-chat-jsonl"), List.of());
+    }
+}

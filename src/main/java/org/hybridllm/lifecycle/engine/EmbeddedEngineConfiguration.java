@@ -1,0 +1,32 @@
+package org.hybridllm.lifecycle.engine;
+
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.camunda.zeebe.process.test.engine.EngineFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Starts the real Zeebe engine (from zeebe-process-test-engine) inside the app, with its gRPC gateway on
+ * {@code lifecycle.embedded-port}. The engine is started while the context is being built, i.e. before the
+ * Camunda client's lifecycle deploys the models and opens the job workers.
+ *
+ * <p>The embedded engine keeps process state in memory: a restart loses running instances, which is why
+ * every stage's output lives in Postgres and interrupted runs can be resumed.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "lifecycle.engine", havingValue = "embedded", matchIfMissing = true)
+public class EmbeddedEngineConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedEngineConfiguration.class);
+
+    @Bean(destroyMethod = "stop")
+    ZeebeTestEngine embeddedZeebeEngine(EngineProperties properties) {
+        ZeebeTestEngine engine = EngineFactory.create(properties.embeddedPort());
+        engine.start();
+        log.info("Embedded Zeebe engine started; gRPC gateway at {}", engine.getGatewayAddress());
+        return engine;
+    }
+}

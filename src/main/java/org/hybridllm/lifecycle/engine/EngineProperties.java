@@ -1,0 +1,16 @@
+package org.hybridllm.lifecycle.engine;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Which Zeebe engine the app talks to.
+ *
+ * @param engine       {@code embedded} (default): start the real Zeebe engine in this JVM;
+ *                     {@code remote}: use the SDK's standard {@code camunda.client.*} settings as they are
+ * @param embeddedPort port of the embedded engine's gRPC gateway
+ */
+@ConfigurationProperties("lifecycle")
+public record EngineProperties(@DefaultValue("embedded") String engine,
+                               @DefaultValue("26500") int embeddedPort) {
+}

@@ -1,0 +1,71 @@
+package org.hybridllm.lifecycle.evaluation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.UUID;
+import org.hybridllm.lifecycle.model.ModelVersion;
+import org.hybridllm.lifecycle.prototype.PromptVersion;
+import org.hybridllm.lifecycle.prototype.UseCase;
+import org.hybridllm.lifecycle.provider.Completion;
+import org.hybridllm.lifecycle.provider.ModelRequest;
+import org.hybridllm.lifecycle.provider.ProviderRegistry;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/** Runs a model + prompt version on labelled examples through its provider and records eval_run / eval_result. */
+@Service
+public class Evaluator {
+
+    public enum Role { PROMPT_ITERATION, CHAMPION, CANDIDATE }
+
+    private final ProviderRegistry providers;
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public Evaluator(ProviderRegistry providers, JdbcClient jdbc, ObjectMapper json) {
+        this.providers = providers;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public EvalRunSummary evaluate(UUID runId, Role role, UseCase useCase, ModelVersion model, PromptVersion prompt,
+                                   String evalSet, List<LabelledExample> examples) {
+        ModelRequest request = new ModelRequest(model.target(), prompt.spec(), useCase.labels(),
+                examples.stream().map(LabelledExample::input).toList());
+        List<Completion> completions = providers.provider(model.provider()).complete(request);
+        List<String> predicted = completions.stream().map(Completion::output).toList();
+        List<String> expected = examples.stream().map(LabelledExample::label).toList();
+        ClassificationMetrics metrics = ClassificationMetrics.of(useCase.labelNames(), expected, predicted);
+        long promptTokens = completions.stream().mapToLong(Completion::promptTokens).sum();
+        double[] latencies = completions.stream().mapToDouble(Completion::latencyMs).sorted().toArray();
+        Double p50 = latencies.length == 0 ? null : latencies[latencies.length / 2];
+
+        long evalRunId = jdbc.sql("""
+                        insert into eval_run (run_id, use_case_id, role, model_version_id, prompt_version_id, eval_set,
+                                              examples, accuracy, macro_f1, prompt_tokens, latency_ms_p50, confusion)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning id""")
+                .params(runId, useCase.id(), role.name(), model.id(), prompt.id(), evalSet, metrics.examples(),
+                        metrics.accuracy(), metrics.macroF1(), promptTokens, p50, write(metrics.confusion()))
+                .query(Long.class)
+                .single();
+        for (ClassificationMetrics.LabelMetrics label : metrics.perLabel()) {
+            jdbc.sql("""
+                            insert into eval_result (eval_run_id, label, precision, recall, f1, support)
+                            values (?, ?, ?, ?, ?, ?)""")
+                    .params(evalRunId, label.label(), label.precision(), label.recall(), label.f1(), label.support())
+                    .update();
+        }
+        double tokensPerCall = examples.isEmpty() ? 0 : (double) promptTokens / examples.size();
+        return new EvalRunSummary(evalRunId, model.id(), prompt.id(), metrics.examples(), metrics.accuracy(),
+                metrics.macroF1(), tokensPerCall);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package org.hybridllm.lifecycle.evaluation;
+
+public record LabelledExample(String input, String label) {
+}

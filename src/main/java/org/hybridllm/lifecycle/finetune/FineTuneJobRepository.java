@@ -1,0 +1,71 @@
+package org.hybridllm.lifecycle.finetune;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hybridllm.lifecycle.provider.FineTuneStatus;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class FineTuneJobRepository {
+
+    private static final RowMapper<FineTuneJob> MAPPER = (rs, i) -> new FineTuneJob(rs.getLong("id"),
+            rs.getObject("run_id", UUID.class), rs.getLong("dataset_version_id"), rs.getString("provider"),
+            rs.getString("base_model"), rs.getString("external_id"),
+            FineTuneStatus.State.valueOf(rs.getString("status")), rs.getString("error"),
+            rs.getString("result_model_ref"));
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public FineTuneJobRepository(JdbcClient jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public long insert(UUID runId, long datasetVersionId, String provider, String baseModel,
+                       Map<String, Object> hyperparameters) {
+        return jdbc.sql("""
+                        insert into fine_tune_job (run_id, dataset_version_id, provider, base_model, hyperparameters, status)
+                        values (?, ?, ?, ?, ?::jsonb, 'QUEUED') returning id""")
+                .params(runId, datasetVersionId, provider, baseModel, write(hyperparameters))
+                .query(Long.class)
+                .single();
+    }
+
+    public void submitted(long id, String externalId) {
+        jdbc.sql("update fine_tune_job set external_id = ?, status = 'RUNNING', updated_at = now() where id = ?")
+                .params(externalId, id)
+                .update();
+    }
+
+    public void update(long id, FineTuneStatus status) {
+        jdbc.sql("""
+                        update fine_tune_job set status = ?, metrics = ?::jsonb, error = ?, result_model_ref = ?,
+                               updated_at = now()
+                        where id = ?""")
+                .params(status.state().name(), write(status.metrics() == null ? Map.of() : status.metrics()),
+                        status.error(), status.modelRef(), id)
+                .update();
+    }
+
+    public FineTuneJob get(long id) {
+        return jdbc.sql("select * from fine_tune_job where id = ?").param(id).query(MAPPER).single();
+    }
+
+    public Optional<FineTuneJob> findByRun(UUID runId) {
+        return jdbc.sql("select * from fine_tune_job where run_id = ?").param(runId).query(MAPPER).optional();
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.hybridllm.lifecycle.finetune;
+
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.api.response.ActivatedJob;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.dataset.DatasetRepository;
+import org.hybridllm.lifecycle.dataset.DatasetVersion;
+import org.hybridllm.lifecycle.model.ModelAlias;
+import org.hybridllm.lifecycle.model.ModelRegistry;
+import org.hybridllm.lifecycle.model.ModelVersion;
+import org.hybridllm.lifecycle.prototype.UseCase;
+import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.hybridllm.lifecycle.tracking.Artifact;
+import org.hybridllm.lifecycle.tracking.ArtifactStore;
+import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage "fine-tune", step 3: registers the trained model as a model version (its weights as an artifact whose
+ * parents are the dataset splits it was trained on) and makes it the use case's challenger.
+ */
+@Component
+public class RegisterModelWorker {
+
+    static final String WEIGHTS_KIND = "MODEL_WEIGHTS";
+
+    public record ModelRegistered(long candidateModelVersionId, String candidateModelName, Long weightsArtifactId) {
+    }
+
+    private final RunRepository runs;
+    private final UseCaseRepository useCases;
+    private final DatasetRepository datasets;
+    private final FineTuneJobRepository jobs;
+    private final ModelRegistry models;
+    private final ArtifactStore artifacts;
+    private final StageExecutor stages;
+    private final AuditLog audit;
+
+    public RegisterModelWorker(RunRepository runs, UseCaseRepository useCases, DatasetRepository datasets,
+                               FineTuneJobRepository jobs, ModelRegistry models, ArtifactStore artifacts,
+                               StageExecutor stages, AuditLog audit) {
+        this.runs = runs;
+        this.useCases = useCases;
+        this.datasets = datasets;
+        this.jobs = jobs;
+        this.models = models;
+        this.artifacts = artifacts;
+        this.stages = stages;
+        this.audit = audit;
+    }
+
+    @JobWorker(type = "lifecycle.finetune.register-model", fetchVariables = {"runId", "fineTuneJobId",
+            "tunedPromptVersionId"})
+    public ModelRegistered register(ActivatedJob job) {
+        Map<String, Object> variables = job.getVariablesAsMap();
+        long jobId = ((Number) variables.get("fineTuneJobId")).longValue();
+        long promptId = ((Number) variables.get("tunedPromptVersionId")).longValue();
+        return stages.once(job, ModelRegistered.class, runId -> register(runId, jobId, promptId));
+    }
+
+    ModelRegistered register(UUID runId, long fineTuneJobId, long tunedPromptVersionId) {
+        UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
+        FineTuneJob job = jobs.get(fineTuneJobId);
+        DatasetVersion dataset = datasets.get(job.datasetVersionId());
+        Long weightsArtifactId = null;
+        String modelRef = job.resultModelRef();
+        if (modelRef != null && modelRef.startsWith("file:")) {
+            Path weights = Path.of(URI.create(modelRef));
+            if (!Files.isRegularFile(weights)) {
+                throw new IllegalStateException("fine-tuned weights missing at " + weights);
+            }
+            // copied into the content-addressed store: the model is served from the immutable, hashed copy
+            Artifact artifact = artifacts.store(runId, WEIGHTS_KIND, weights.getFileName().toString(),
+                    "application/json", readAll(weights), Map.of("fineTuneJobId", fineTuneJobId,
+                            "provider", job.provider()),
+                    List.of(dataset.trainArtifactId(), dataset.validationArtifactId()));
+            modelRef = artifact.uri();
+            weightsArtifactId = artifact.id();
+        }
+        String name = useCase.key() + "-ft-" + runId.toString().substring(0, 8) + "-d" + dataset.version();
+        ModelVersion model = models.registerFineTuned(useCase.id(), name, job.provider(), job.baseModel(), modelRef,
+                weightsArtifactId, fineTuneJobId, dataset.id());
+        models.setAlias(useCase.id(), ModelAlias.CHALLENGER, model.id(), tunedPromptVersionId, runId,
+                AuditLog.SYSTEM);
+        audit.record(AuditLog.SYSTEM, "MODEL_REGISTERED", "model_version", model.id(), runId,
+                Map.of("name", name, "datasetVersionId", dataset.id(), "fineTuneJobId", fineTuneJobId));
+        return new ModelRegistered(model.id(), name, weightsArtifactId);
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.hybridllm.lifecycle.governance;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+public record Approval(UUID id, UUID runId, String gateType, Status status, String requestedBy, String evidence,
+                       String decidedBy, OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt) {
+
+    public enum Status { PENDING, APPROVED, REJECTED }
+
+    /** The decision as the process sees it (approvalDecision). */
+    public String decision() {
+        return switch (status) {
+            case APPROVED -> "APPROVE";
+            case REJECTED -> "REJECT";
+            case PENDING -> null;
+        };
+    }
+}

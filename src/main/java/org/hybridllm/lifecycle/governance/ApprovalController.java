@@ -1,0 +1,44 @@
+package org.hybridllm.lifecycle.governance;
+
+import jakarta.validation.Valid;
+import java.util.List;
+import java.util.UUID;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/approvals")
+public class ApprovalController {
+
+    private final ApprovalService service;
+    private final ApprovalRepository approvals;
+
+    public ApprovalController(ApprovalService service, ApprovalRepository approvals) {
+        this.service = service;
+        this.approvals = approvals;
+    }
+
+    @GetMapping
+    public List<Approval> pending() {
+        return approvals.findPending();
+    }
+
+    @GetMapping("/{id}")
+    public Approval get(@PathVariable UUID id) {
+        return approvals.find(id).orElseThrow(() -> ApiProblems.notFound("approval", id));
+    }
+
+    @PostMapping("/{id}/decision")
+    public Approval decide(@PathVariable UUID id, @Valid @RequestBody DecisionRequest request,
+                           Authentication user) {
+        boolean reviewer = user.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals("ROLE_" + ApprovalService.REVIEWER_ROLE));
+        return service.decide(id, request, new ApprovalService.Reviewer(user.getName(), reviewer));
+    }
+}

@@ -1,0 +1,75 @@
+package org.hybridllm.lifecycle.governance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The governance policy, enforced here and not only in a page: only reviewers decide, never on a run they
+ * started (four-eyes), a rejection says why, and a decision is final. The decision, its audit event and the
+ * outbox message that tells the engine are written in one transaction.
+ */
+@Service
+public class ApprovalService {
+
+    public static final String REVIEWER_ROLE = "REVIEWER";
+    public static final String DECIDED_MESSAGE = "approval-decided";
+
+    private final ApprovalRepository approvals;
+    private final RunRepository runs;
+    private final Outbox outbox;
+    private final AuditLog audit;
+
+    public ApprovalService(ApprovalRepository approvals, RunRepository runs, Outbox outbox, AuditLog audit) {
+        this.approvals = approvals;
+        this.runs = runs;
+        this.outbox = outbox;
+        this.audit = audit;
+    }
+
+    /** A reviewer as the policy sees them: their name and whether they hold the REVIEWER role. */
+    public record Reviewer(String name, boolean hasReviewerRole) {
+    }
+
+    @Transactional
+    public Approval decide(UUID approvalId, DecisionRequest request, Reviewer reviewer) {
+        Approval approval = approvals.findForUpdate(approvalId)
+                .orElseThrow(() -> ApiProblems.notFound("approval", approvalId));
+        Approval.Status target = request.decision() == DecisionRequest.Decision.APPROVE
+                ? Approval.Status.APPROVED : Approval.Status.REJECTED;
+        if (!reviewer.hasReviewerRole()) {
+            throw ApiProblems.forbidden("not-a-reviewer", "Only users with the REVIEWER role can decide a gate.");
+        }
+        if (approval.requestedBy().equals(reviewer.name())) {
+            throw ApiProblems.forbidden("four-eyes",
+                    "Four-eyes rule: " + reviewer.name() + " started this run and cannot decide its gates.");
+        }
+        if (approval.status() != Approval.Status.PENDING) {
+            if (approval.status() == target && reviewer.name().equals(approval.decidedBy())) {
+                return approval; // a double submit: the first decision stands, nothing is recorded twice
+            }
+            throw ApiProblems.conflict("already-decided", "Approval " + approvalId + " was already decided ("
+                    + approval.status() + " by " + approval.decidedBy() + "); a decision is final.");
+        }
+        String comment = request.comment() == null ? null : request.comment().strip();
+        if (target == Approval.Status.REJECTED && (comment == null || comment.isEmpty())) {
+            throw ApiProblems.invalid("comment", "A rejection needs a comment saying why.");
+        }
+        approvals.decide(approvalId, target, reviewer.name(), comment);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("gateType", approval.gateType());
+        details.put("decision", request.decision().name());
+        details.put("comment", comment);
+        audit.record(reviewer.name(), "APPROVAL_" + target.name(), "approval", approvalId, approval.runId(), details);
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put("approvalDecision", request.decision().name());
+        variables.put("approvalDecidedBy", reviewer.name());
+        outbox.enqueue(DECIDED_MESSAGE, approvalId.toString(), variables);
+        return approvals.find(approvalId).orElseThrow();
+    }
+}

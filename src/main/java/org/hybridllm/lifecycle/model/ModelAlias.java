@@ -1,0 +1,11 @@
+package org.hybridllm.lifecycle.model;
+
+import java.time.OffsetDateTime;
+
+/** champion serves the use case; challenger is the candidate under evaluation. */
+public record ModelAlias(long useCaseId, String alias, long modelVersionId, long promptVersionId, String updatedBy,
+                         OffsetDateTime updatedAt) {
+
+    public static final String CHAMPION = "champion";
+    public static final String CHALLENGER = "challenger";
+}

@@ -1,0 +1,92 @@
+package org.hybridllm.lifecycle.model;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** model_version and model_alias (with its history, so the champion can be traced and rolled back). */
+@Repository
+public class ModelRegistry {
+
+    private static final RowMapper<ModelVersion> VERSION = (rs, i) -> new ModelVersion(rs.getLong("id"),
+            rs.getLong("use_case_id"), rs.getString("name"), ModelVersion.Kind.valueOf(rs.getString("kind")),
+            rs.getString("provider"), rs.getString("base_model"), rs.getString("external_ref"),
+            (Long) rs.getObject("artifact_id"), (Long) rs.getObject("fine_tune_job_id"),
+            (Long) rs.getObject("dataset_version_id"));
+
+    private static final RowMapper<ModelAlias> ALIAS = (rs, i) -> new ModelAlias(rs.getLong("use_case_id"),
+            rs.getString("alias"), rs.getLong("model_version_id"), rs.getLong("prompt_version_id"),
+            rs.getString("updated_by"), rs.getObject("updated_at", OffsetDateTime.class));
+
+    private final JdbcClient jdbc;
+
+    public ModelRegistry(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public ModelVersion get(long id) {
+        return jdbc.sql("select * from model_version where id = ?").param(id).query(VERSION).single();
+    }
+
+    public List<ModelVersion> findByUseCase(long useCaseId) {
+        return jdbc.sql("select * from model_version where use_case_id = ? order by id").param(useCaseId)
+                .query(VERSION).list();
+    }
+
+    /** The provider's base model as a model version of the use case (created on first use). */
+    public ModelVersion baseModel(long useCaseId, String provider, String baseModel) {
+        jdbc.sql("""
+                        insert into model_version (use_case_id, name, kind, provider, base_model)
+                        values (?, ?, 'BASE', ?, ?) on conflict (use_case_id, name) do nothing""")
+                .params(useCaseId, provider + ":" + baseModel, provider, baseModel)
+                .update();
+        return jdbc.sql("select * from model_version where use_case_id = ? and name = ?")
+                .params(useCaseId, provider + ":" + baseModel).query(VERSION).single();
+    }
+
+    public ModelVersion registerFineTuned(long useCaseId, String name, String provider, String baseModel,
+                                          String externalRef, Long artifactId, long fineTuneJobId,
+                                          long datasetVersionId) {
+        jdbc.sql("""
+                        insert into model_version (use_case_id, name, kind, provider, base_model, external_ref,
+                                                   artifact_id, fine_tune_job_id, dataset_version_id)
+                        values (?, ?, 'FINE_TUNED', ?, ?, ?, ?, ?, ?) on conflict (use_case_id, name) do nothing""")
+                .params(useCaseId, name, provider, baseModel, externalRef, artifactId, fineTuneJobId,
+                        datasetVersionId)
+                .update();
+        return jdbc.sql("select * from model_version where use_case_id = ? and name = ?")
+                .params(useCaseId, name).query(VERSION).single();
+    }
+
+    public Optional<ModelAlias> alias(long useCaseId, String alias) {
+        return jdbc.sql("select * from model_alias where use_case_id = ? and alias = ?")
+                .params(useCaseId, alias).query(ALIAS).optional();
+    }
+
+    public void setAlias(long useCaseId, String alias, long modelVersionId, long promptVersionId, UUID runId,
+                         String actor) {
+        jdbc.sql("""
+                        insert into model_alias (use_case_id, alias, model_version_id, prompt_version_id, updated_by)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (use_case_id, alias) do update
+                           set model_version_id = excluded.model_version_id,
+                               prompt_version_id = excluded.prompt_version_id,
+                               updated_by = excluded.updated_by, updated_at = now()""")
+                .params(useCaseId, alias, modelVersionId, promptVersionId, actor)
+                .update();
+        jdbc.sql("""
+                        insert into model_alias_history (use_case_id, alias, model_version_id, prompt_version_id,
+                                                         run_id, changed_by)
+                        values (?, ?, ?, ?, ?, ?)""")
+                .params(useCaseId, alias, modelVersionId, promptVersionId, runId, actor)
+                .update();
+    }
+
+    public void clearAlias(long useCaseId, String alias) {
+        jdbc.sql("delete from model_alias where use_case_id = ? and alias = ?").params(useCaseId, alias).update();
+    }
+}

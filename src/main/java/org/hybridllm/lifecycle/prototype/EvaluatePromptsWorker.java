@@ -1,0 +1,98 @@
+package org.hybridllm.lifecycle.prototype;
+
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.client.exception.CamundaError;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.evaluation.EvalRunSummary;
+import org.hybridllm.lifecycle.evaluation.Evaluator;
+import org.hybridllm.lifecycle.evaluation.LabelledExample;
+import org.hybridllm.lifecycle.model.ModelAlias;
+import org.hybridllm.lifecycle.model.ModelRegistry;
+import org.hybridllm.lifecycle.model.ModelVersion;
+import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage "prototype": evaluates every prompt version of the use case with the base model on the use case's
+ * evaluation set, and measures whether prompt iterations have plateaued (the latest version gained less than the
+ * use case's plateau delta over the best earlier one). The best prompt is the prompt-only baseline; it becomes the
+ * champion if the use case has none yet.
+ */
+@Component
+public class EvaluatePromptsWorker {
+
+    public static final String EVAL_SET = "eval-set";
+
+    /** Job output: the inputs of the decide stage, and the baseline the cycle must beat. */
+    public record PromptsEvaluated(String useCaseKey, long baselinePromptVersionId, long baseModelVersionId,
+                                   double baselineAccuracy, double baselineMacroF1, int promptIterations,
+                                   boolean promptPlateau, double targetAccuracy, int minLabelledExamples,
+                                   List<Long> evalRunIds) {
+    }
+
+    private final RunRepository runs;
+    private final UseCaseRepository useCases;
+    private final PromptVersionRepository prompts;
+    private final ModelRegistry models;
+    private final Evaluator evaluator;
+    private final StageExecutor stages;
+    private final AuditLog audit;
+
+    public EvaluatePromptsWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
+                                 ModelRegistry models, Evaluator evaluator, StageExecutor stages, AuditLog audit) {
+        this.runs = runs;
+        this.useCases = useCases;
+        this.prompts = prompts;
+        this.models = models;
+        this.evaluator = evaluator;
+        this.stages = stages;
+        this.audit = audit;
+    }
+
+    @JobWorker(type = "lifecycle.prototype.evaluate-prompts", fetchVariables = "runId")
+    public PromptsEvaluated evaluatePrompts(ActivatedJob job) {
+        return stages.once(job, PromptsEvaluated.class, this::evaluate);
+    }
+
+    PromptsEvaluated evaluate(UUID runId) {
+        UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
+        List<PromptVersion> versions = prompts.findByUseCase(useCase.id(), PromptVersion.Purpose.PROTOTYPE);
+        List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()
+                .map(e -> new LabelledExample(e.input(), e.label())).toList();
+        if (versions.isEmpty() || evalSet.isEmpty()) {
+            throw CamundaError.bpmnError("NOTHING_TO_EVALUATE", "Use case " + useCase.key()
+                    + " needs at least one prompt version and an evaluation set",
+                    Map.of("failureReason", "no prompt version or evaluation set"));
+        }
+        ModelVersion baseModel = models.baseModel(useCase.id(), useCase.provider(), useCase.baseModel());
+
+        List<EvalRunSummary> results = new ArrayList<>();
+        for (PromptVersion version : versions) {
+            results.add(evaluator.evaluate(runId, Evaluator.Role.PROMPT_ITERATION, useCase, baseModel, version,
+                    EVAL_SET, evalSet));
+        }
+        EvalRunSummary best = results.stream().max(Comparator.comparingDouble(EvalRunSummary::accuracy)).orElseThrow();
+        double latest = results.getLast().accuracy();
+        double bestBeforeLatest = results.subList(0, results.size() - 1).stream()
+                .mapToDouble(EvalRunSummary::accuracy).max().orElse(0);
+        boolean plateau = results.size() >= 2 && latest - bestBeforeLatest < useCase.plateauDelta();
+        List<Long> evalRunIds = results.stream().map(EvalRunSummary::evalRunId).toList();
+
+        if (models.alias(useCase.id(), ModelAlias.CHAMPION).isEmpty()) {
+            models.setAlias(useCase.id(), ModelAlias.CHAMPION, baseModel.id(), best.promptVersionId(), runId,
+                    AuditLog.SYSTEM);
+            audit.record(AuditLog.SYSTEM, "CHAMPION_INITIALISED", "use_case", useCase.key(), runId,
+                    Map.of("modelVersionId", baseModel.id(), "promptVersionId", best.promptVersionId()));
+        }
+        return new PromptsEvaluated(useCase.key(), best.promptVersionId(), baseModel.id(), best.accuracy(),
+                best.macroF1(), versions.size(), plateau, useCase.targetAccuracy(), useCase.minLabelledExamples(),
+                evalRunIds);
+    }
+}

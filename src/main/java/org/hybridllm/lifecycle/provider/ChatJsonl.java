@@ -1,0 +1,70 @@
+package org.hybridllm.lifecycle.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training-data format every fine-tuner takes: OpenAI's chat fine-tuning JSONL, one
+ * {@code {"messages": [system, user, assistant]}} object per line.
+ */
+public final class ChatJsonl {
+
+    /** One training example: what the user sent and the ideal assistant answer. */
+    public record Example(String user, String assistant) {
+    }
+
+    private ChatJsonl() {
+    }
+
+    public static byte[] write(ObjectMapper json, String systemPrompt, List<Example> examples) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            for (Example example : examples) {
+                Map<String, Object> line = Map.of("messages", List.of(
+                        Map.of("role", "system", "content", systemPrompt),
+                        Map.of("role", "user", "content", example.user()),
+                        Map.of("role", "assistant", "content", example.assistant())));
+                out.write(json.writeValueAsBytes(line));
+                out.write('\n');
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static List<Example> read(ObjectMapper json, byte[] content) {
+        List<Example> examples = new ArrayList<>();
+        int lineNumber = 0;
+        for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String user = null;
+            String assistant = null;
+            try {
+                for (JsonNode message : json.readTree(line).path("messages")) {
+                    switch (message.path("role").asText()) {
+                        case "user" -> user = message.path("content").asText();
+                        case "assistant" -> assistant = message.path("content").asText();
+                        default -> { }
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("line " + lineNumber + " is not JSON", e);
+            }
+            if (user == null || assistant == null) {
+                throw new IllegalArgumentException("line " + lineNumber + " needs a user and an assistant message");
+            }
+            examples.add(new Example(user, assistant));
+        }
+        return examples;
+    }
+}

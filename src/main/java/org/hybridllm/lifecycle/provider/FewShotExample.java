@@ -1,0 +1,4 @@
+package org.hybridllm.lifecycle.provider;
+
+public record FewShotExample(String input, String label) {
+}

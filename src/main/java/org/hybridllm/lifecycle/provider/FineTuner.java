@@ -1,0 +1,12 @@
+package org.hybridllm.lifecycle.provider;
+
+/** Port: trains a model on a dataset version and reports on the job. */
+public interface FineTuner {
+
+    String name();
+
+    /** Starts (or, for the same job name, finds) a job and returns its external id. */
+    String submit(FineTuneRequest request);
+
+    FineTuneStatus status(String externalId);
+}

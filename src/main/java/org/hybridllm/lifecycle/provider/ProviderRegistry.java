@@ -1,0 +1,36 @@
+package org.hybridllm.lifecycle.provider;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/** Finds the adapter a use case is configured with. */
+@Component
+public class ProviderRegistry {
+
+    private final Map<String, ModelProvider> providers;
+    private final Map<String, FineTuner> fineTuners;
+
+    public ProviderRegistry(List<ModelProvider> providers, List<FineTuner> fineTuners) {
+        this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
+        this.fineTuners = fineTuners.stream().collect(Collectors.toMap(FineTuner::name, Function.identity()));
+    }
+
+    public ModelProvider provider(String name) {
+        ModelProvider provider = providers.get(name);
+        if (provider == null) {
+            throw new IllegalArgumentException("no model provider named '" + name + "'; known: " + providers.keySet());
+        }
+        return provider;
+    }
+
+    public FineTuner fineTuner(String name) {
+        FineTuner fineTuner = fineTuners.get(name);
+        if (fineTuner == null) {
+            throw new IllegalArgumentException("no fine-tuner named '" + name + "'; known: " + fineTuners.keySet());
+        }
+        return fineTuner;
+    }
+}

@@ -1,0 +1,162 @@
+package org.hybridllm.lifecycle.provider.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hybridllm.lifecycle.provider.ChatJsonl;
+import org.hybridllm.lifecycle.provider.FineTuneRequest;
+import org.hybridllm.lifecycle.provider.FineTuneStatus;
+import org.hybridllm.lifecycle.provider.FineTuner;
+import org.hybridllm.lifecycle.provider.LabelSpec;
+import org.hybridllm.lifecycle.provider.PromptSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fine-tunes the local model: trains a {@link SoftmaxHead} on the MiniLM embeddings of the training split (real
+ * gradient descent, early stopping on the validation split). Training a few hundred examples takes seconds, so
+ * it runs within submit; the job's result (weights and status.json with the loss curve) is written to the job's
+ * output directory, from which status() answers, also after a restart.
+ */
+@Component
+public class LocalFineTuner implements FineTuner {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalFineTuner.class);
+    static final String STATUS_FILE = "status.json";
+    static final String WEIGHTS_FILE = "head.json";
+
+    private final MiniLmEmbeddings embeddings;
+    private final ObjectMapper json;
+
+    public LocalFineTuner(MiniLmEmbeddings embeddings, ObjectMapper json) {
+        this.embeddings = embeddings;
+        this.json = json;
+    }
+
+    @Override
+    public String name() {
+        return LocalModelProvider.NAME;
+    }
+
+    @Override
+    public String submit(FineTuneRequest request) {
+        Path jobDir = request.outputDirectory().resolve(request.jobName());
+        if (Files.exists(jobDir.resolve(STATUS_FILE))) {
+            return jobDir.toString(); // already trained: same job name, same result
+        }
+        FineTuneStatus status;
+        try {
+            status = train(request, jobDir);
+        } catch (RuntimeException | IOException e) {
+            log.warn("Local fine-tuning job {} failed", request.jobName(), e);
+            status = new FineTuneStatus(FineTuneStatus.State.FAILED, Map.of(), null, e.getMessage());
+        }
+        writeStatus(jobDir, status);
+        return jobDir.toString();
+    }
+
+    @Override
+    public FineTuneStatus status(String externalId) {
+        Path statusFile = Path.of(externalId).resolve(STATUS_FILE);
+        if (!Files.exists(statusFile)) {
+            return new FineTuneStatus(FineTuneStatus.State.RUNNING, Map.of(), null, null);
+        }
+        try {
+            return json.readValue(statusFile.toFile(), FineTuneStatus.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private FineTuneStatus train(FineTuneRequest request, Path jobDir) throws IOException {
+        List<String> labels = request.labels().stream().map(LabelSpec::label).toList();
+        Examples train = read(request.trainFile(), request.prompt(), labels);
+        Examples validation = read(request.validationFile(), request.prompt(), labels);
+        SoftmaxHead.Hyperparameters hp = hyperparameters(request.hyperparameters());
+        long started = System.nanoTime();
+        SoftmaxHead.Trained trained = SoftmaxHead.train(labels, train.vectors, train.labels, validation.vectors,
+                validation.labels, hp);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        int correct = 0;
+        for (int i = 0; i < validation.vectors.size(); i++) {
+            if (trained.head().predict(validation.vectors.get(i)) == validation.labels.get(i)) {
+                correct++;
+            }
+        }
+        Files.createDirectories(jobDir);
+        Path weights = jobDir.resolve(WEIGHTS_FILE);
+        json.writeValue(weights.toFile(), trained.head());
+
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("trainExamples", train.vectors.size());
+        metrics.put("validationExamples", validation.vectors.size());
+        metrics.put("epochsRun", trained.curve().size());
+        metrics.put("bestEpoch", trained.bestEpoch());
+        metrics.put("validationAccuracy", validation.vectors.isEmpty() ? null
+                : (double) correct / validation.vectors.size());
+        metrics.put("trainingSeconds", seconds);
+        metrics.put("hyperparameters", hp);
+        metrics.put("lossCurve", trained.curve());
+        log.info("Local fine-tuning job {} trained on {} examples in {} s (best epoch {})", request.jobName(),
+                train.vectors.size(), String.format("%.1f", seconds), trained.bestEpoch());
+        return new FineTuneStatus(FineTuneStatus.State.SUCCEEDED, metrics, weights.toUri().toString(), null);
+    }
+
+    private record Examples(List<float[]> vectors, List<Integer> labels) {
+    }
+
+    /** Reads the chat JSONL: the user message is the input, the assistant message the label. */
+    private Examples read(Path file, PromptSpec prompt, List<String> labels) throws IOException {
+        List<String> inputs = new ArrayList<>();
+        List<Integer> ys = new ArrayList<>();
+        for (ChatJsonl.Example example : ChatJsonl.read(json, Files.readAllBytes(file))) {
+            int y = labels.indexOf(example.assistant());
+            if (y < 0) {
+                throw new IllegalArgumentException(file.getFileName() + ": unknown label '" + example.assistant() + "'");
+            }
+            inputs.add(prompt.render(example.user()));
+            ys.add(y);
+        }
+        List<float[]> vectors = embeddings.embed(inputs).stream().map(MiniLmEmbeddings.Embedded::vector).toList();
+        return new Examples(vectors, ys);
+    }
+
+    private static SoftmaxHead.Hyperparameters hyperparameters(Map<String, Object> given) {
+        SoftmaxHead.Hyperparameters d = SoftmaxHead.Hyperparameters.defaults();
+        return new SoftmaxHead.Hyperparameters(
+                intOf(given, "epochs", d.epochs()),
+                intOf(given, "batchSize", d.batchSize()),
+                doubleOf(given, "learningRate", d.learningRate()),
+                doubleOf(given, "l2", d.l2()),
+                intOf(given, "patience", d.patience()),
+                (long) doubleOf(given, "seed", d.seed()));
+    }
+
+    private static int intOf(Map<String, Object> map, String key, int fallback) {
+        return map.get(key) instanceof Number n ? n.intValue() : fallback;
+    }
+
+    private static double doubleOf(Map<String, Object> map, String key, double fallback) {
+        return map.get(key) instanceof Number n ? n.doubleValue() : fallback;
+    }
+
+    private void writeStatus(Path jobDir, FineTuneStatus status) {
+        try {
+            Files.createDirectories(jobDir);
+            Path temp = Files.createTempFile(jobDir, ".status-", ".tmp");
+            json.writeValue(temp.toFile(), status);
+            Files.move(temp, jobDir.resolve(STATUS_FILE), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.hybridllm.lifecycle.provider.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hybridllm.lifecycle.provider.Completion;
+import org.hybridllm.lifecycle.provider.FewShotExample;
+import org.hybridllm.lifecycle.provider.LabelSpec;
+import org.hybridllm.lifecycle.provider.ModelProvider;
+import org.hybridllm.lifecycle.provider.ModelRequest;
+import org.hybridllm.lifecycle.provider.PromptSpec;
+import org.springframework.stereotype.Component;
+
+/**
+ * The offline provider. With the base model, a prompt version classifies by embedding similarity: each label is
+ * represented by the embedding of the prompt's instruction + label (+ description), averaged with its few-shot
+ * examples, and an input gets the most similar label. With a fine-tuned model, the trained head classifies the
+ * embedding of the input rendered with the (short) prompt.
+ */
+@Component
+public class LocalModelProvider implements ModelProvider {
+
+    public static final String NAME = "local";
+
+    private final MiniLmEmbeddings embeddings;
+    private final ObjectMapper json;
+    private final Map<String, SoftmaxHead> heads = new ConcurrentHashMap<>();
+
+    public LocalModelProvider(MiniLmEmbeddings embeddings, ObjectMapper json) {
+        this.embeddings = embeddings;
+        this.json = json;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Completion> complete(ModelRequest request) {
+        return request.target().isFineTuned() ? withHead(request) : byPromptSimilarity(request);
+    }
+
+    private List<Completion> byPromptSimilarity(ModelRequest request) {
+        PromptSpec prompt = request.prompt();
+        List<LabelSpec> labels = request.labels();
+        List<float[]> anchors = new ArrayList<>();
+        int promptOverheadTokens = 0;
+        for (LabelSpec label : labels) {
+            List<String> texts = new ArrayList<>();
+            texts.add(prompt.describe(label));
+            for (FewShotExample shot : prompt.fewShot()) {
+                if (shot.label().equals(label.label())) {
+                    texts.add(prompt.render(shot.input()));
+                }
+            }
+            List<MiniLmEmbeddings.Embedded> embedded = embeddings.embed(texts);
+            float[] anchor = new float[MiniLmEmbeddings.DIMENSION];
+            for (MiniLmEmbeddings.Embedded e : embedded) {
+                promptOverheadTokens += e.tokens();
+                for (int d = 0; d < anchor.length; d++) {
+                    anchor[d] += e.vector()[d];
+                }
+            }
+            anchors.add(MiniLmEmbeddings.normalise(anchor));
+        }
+        List<Completion> completions = new ArrayList<>(request.inputs().size());
+        for (String input : request.inputs()) {
+            long started = System.nanoTime();
+            MiniLmEmbeddings.Embedded x = embeddings.embed(prompt.render(input));
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < anchors.size(); k++) {
+                double score = MiniLmEmbeddings.dot(x.vector(), anchors.get(k));
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = k;
+                }
+            }
+            completions.add(new Completion(labels.get(best).label(), x.tokens() + promptOverheadTokens, 1,
+                    (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
+        }
+        return completions;
+    }
+
+    private List<Completion> withHead(ModelRequest request) {
+        SoftmaxHead head = heads.computeIfAbsent(request.target().tunedModel(), this::load);
+        List<Completion> completions = new ArrayList<>(request.inputs().size());
+        for (String input : request.inputs()) {
+            long started = System.nanoTime();
+            MiniLmEmbeddings.Embedded x = embeddings.embed(request.prompt().render(input));
+            completions.add(new Completion(head.predictLabel(x.vector()), x.tokens(), 1,
+                    (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
+        }
+        return completions;
+    }
+
+    private SoftmaxHead load(String uri) {
+        try {
+            return json.readValue(Path.of(URI.create(uri)).toFile(), SoftmaxHead.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load fine-tuned head " + uri, e);
+        }
+    }
+}

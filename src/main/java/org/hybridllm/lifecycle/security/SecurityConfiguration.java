@@ -1,0 +1,86 @@
+package org.hybridllm.lifecycle.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * HTTP Basic for the API, users and roles (ENGINEER, REVIEWER, ADMIN) from configuration. Who may decide a gate is
+ * also checked by the approval service itself, not only here.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService users(SecurityProperties properties, PasswordEncoder encoder) {
+        List<UserDetails> users = new ArrayList<>();
+        for (SecurityProperties.User user : properties.users()) {
+            if (user.password() == null || user.password().isBlank()) {
+                throw new IllegalStateException("user '" + user.name() + "' has no password configured");
+            }
+            // an already encoded value ("{bcrypt}...") is kept; a plain one is hashed now, never stored as given
+            String password = user.password().startsWith("{") ? user.password() : encoder.encode(user.password());
+            users.add(User.withUsername(user.name()).password(password)
+                    .roles(user.roles().toArray(String[]::new)).build());
+        }
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
+        http.securityMatcher("/api/**", "/actuator/**", "/error")
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health/**", "/actuator/info", "/error").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume")
+                        .hasAnyRole("ENGINEER", "ADMIN")
+                        .requestMatchers(HttpMethod.POST, "/api/approvals/*/decision").authenticated()
+                        .anyRequest().authenticated())
+                .httpBasic(Customizer.withDefaults())
+                // the API is stateless (HTTP Basic on every call), so there is no session for CSRF to protect
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> {
+                            response.setHeader("WWW-Authenticate", "Basic realm=\"llm-lifecycle\"");
+                            writeProblem(response, json, HttpStatus.UNAUTHORIZED, "unauthenticated",
+                                    "Authentication required (HTTP Basic).");
+                        })
+                        .accessDeniedHandler((request, response, ex) -> writeProblem(response, json,
+                                HttpStatus.FORBIDDEN, "forbidden", "Your role does not allow this action.")));
+        return http.build();
+    }
+
+    private static void writeProblem(HttpServletResponse response, ObjectMapper json, HttpStatus status, String slug,
+                                     String detail) throws java.io.IOException {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setType(URI.create(ApiProblems.TYPE_BASE + slug));
+        body.setTitle(status.getReasonPhrase());
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), body);
+    }
+}

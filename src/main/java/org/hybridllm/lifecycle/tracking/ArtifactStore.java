@@ -1,0 +1,149 @@
+package org.hybridllm.lifecycle.tracking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores artifact files content-addressed ({@code <dir>/sha256/<hash>/<name>}) and registers them in the artifact
+ * table with their sha256, size and parent links. Registering the same content for the same run twice returns
+ * the existing row: a retried stage never registers an artifact twice.
+ */
+@Component
+public class ArtifactStore {
+
+    private final Path root;
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public ArtifactStore(ArtifactProperties properties, JdbcClient jdbc, ObjectMapper json) {
+        this.root = properties.artifactDir().toAbsolutePath().normalize();
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public Artifact store(UUID runId, String kind, String fileName, String mediaType, byte[] content,
+                          Map<String, ?> metadata, Collection<Long> parentIds) {
+        String sha256 = Sha256.of(content);
+        Path target = pathFor(sha256, fileName);
+        try {
+            if (!Files.exists(target)) {
+                Files.createDirectories(target.getParent());
+                Path temp = Files.createTempFile(target.getParent(), ".incoming-", ".tmp");
+                Files.write(temp, content);
+                moveIntoPlace(temp, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write artifact " + target, e);
+        }
+        return register(runId, kind, target.toUri().toString(), sha256, content.length, mediaType, metadata,
+                parentIds);
+    }
+
+    /** Registers a file that is already in place (e.g. written by a trainer), hashing its content. */
+    public Artifact registerFile(UUID runId, String kind, Path file, String mediaType, Map<String, ?> metadata,
+                                 Collection<Long> parentIds) {
+        try {
+            return register(runId, kind, file.toUri().toString(), Sha256.of(file), Files.size(file), mediaType,
+                    metadata, parentIds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read artifact " + file, e);
+        }
+    }
+
+    private Artifact register(UUID runId, String kind, String uri, String sha256, long bytes, String mediaType,
+                              Map<String, ?> metadata, Collection<Long> parentIds) {
+        jdbc.sql("""
+                        insert into artifact (kind, uri, sha256, bytes, media_type, metadata, run_id)
+                        values (?, ?, ?, ?, ?, ?::jsonb, ?)
+                        on conflict (kind, sha256, run_id) do nothing""")
+                .params(kind, uri, sha256, bytes, mediaType, toJson(metadata), runId)
+                .update();
+        Artifact artifact = jdbc.sql("""
+                        select id, kind, uri, sha256, bytes, media_type, run_id from artifact
+                        where kind = ? and sha256 = ? and run_id is not distinct from ?""")
+                .params(kind, sha256, runId)
+                .query((rs, i) -> new Artifact(rs.getLong("id"), rs.getString("kind"), rs.getString("uri"),
+                        rs.getString("sha256"), rs.getLong("bytes"), rs.getString("media_type"),
+                        rs.getObject("run_id", UUID.class)))
+                .single();
+        for (Long parentId : parentIds) {
+            jdbc.sql("insert into artifact_parent (artifact_id, parent_artifact_id) values (?, ?) on conflict do nothing")
+                    .params(artifact.id(), parentId)
+                    .update();
+        }
+        return artifact;
+    }
+
+    public Artifact find(long id) {
+        return jdbc.sql("select id, kind, uri, sha256, bytes, media_type, run_id from artifact where id = ?")
+                .param(id)
+                .query((rs, i) -> new Artifact(rs.getLong("id"), rs.getString("kind"), rs.getString("uri"),
+                        rs.getString("sha256"), rs.getLong("bytes"), rs.getString("media_type"),
+                        rs.getObject("run_id", UUID.class)))
+                .single();
+    }
+
+    public List<Long> parentsOf(long artifactId) {
+        return jdbc.sql("select parent_artifact_id from artifact_parent where artifact_id = ? order by 1")
+                .param(artifactId)
+                .query(Long.class)
+                .list();
+    }
+
+    /** Reads an artifact's content, refusing it if it no longer matches its registered sha256. */
+    public byte[] readVerified(Artifact artifact) {
+        try {
+            byte[] content = Files.readAllBytes(Path.of(URI.create(artifact.uri())));
+            String actual = Sha256.of(content);
+            if (!actual.equals(artifact.sha256())) {
+                throw new IllegalStateException("artifact " + artifact.id() + " at " + artifact.uri()
+                        + " was modified: sha256 " + actual + " != registered " + artifact.sha256());
+            }
+            return content;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read artifact " + artifact.uri(), e);
+        }
+    }
+
+    public Path workDirectory(String purpose) {
+        try {
+            return Files.createDirectories(root.resolve("work").resolve(purpose));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path pathFor(String sha256, String fileName) {
+        return root.resolve("sha256").resolve(sha256).resolve(fileName);
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private String toJson(Map<String, ?> metadata) {
+        try {
+            return json.writeValueAsString(metadata == null ? Map.of() : metadata);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+}

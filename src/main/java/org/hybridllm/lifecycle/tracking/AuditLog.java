@@ -1,0 +1,40 @@
+package org.hybridllm.lifecycle.tracking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Writes audit_event rows. The table is append-only (a trigger refuses update and delete). */
+@Component
+public class AuditLog {
+
+    public static final String SYSTEM = "system";
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public AuditLog(JdbcClient jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public void record(String actor, String action, String entityType, Object entityId, UUID runId,
+                       Map<String, ?> details) {
+        jdbc.sql("""
+                        insert into audit_event (actor, action, entity_type, entity_id, run_id, details)
+                        values (?, ?, ?, ?, ?, ?::jsonb)""")
+                .params(actor, action, entityType, String.valueOf(entityId), runId, toJson(details))
+                .update();
+    }
+
+    private String toJson(Map<String, ?> details) {
+        try {
+            return json.writeValueAsString(details == null ? Map.of() : details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("audit details are not serialisable", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.hybridllm.lifecycle.tracking;
+
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.api.response.ActivatedJob;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Every end of the llm-lifecycle process: records the run's outcome (and why it failed, if it did). */
+@Component
+public class FinishRunWorker {
+
+    public record RunFinished(String outcome, String status) {
+    }
+
+    private final RunRepository runs;
+    private final StageExecutor stages;
+    private final AuditLog audit;
+
+    public FinishRunWorker(RunRepository runs, StageExecutor stages, AuditLog audit) {
+        this.runs = runs;
+        this.stages = stages;
+        this.audit = audit;
+    }
+
+    @JobWorker(type = "lifecycle.run.finish", fetchVariables = {"runId", "outcome", "failureReason"})
+    public RunFinished finish(ActivatedJob job) {
+        Map<String, Object> v = job.getVariablesAsMap();
+        RunOutcome outcome = RunOutcome.valueOf(String.valueOf(v.get("outcome")));
+        String reason = v.get("failureReason") == null ? null : v.get("failureReason").toString();
+        return stages.once(job, RunFinished.class, runId -> finish(runId, outcome, reason));
+    }
+
+    RunFinished finish(UUID runId, RunOutcome outcome, String failureReason) {
+        String reason = outcome.status() == RunStatus.FAILED ? failureReason : null;
+        runs.finish(runId, outcome, reason);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("outcome", outcome.name());
+        details.put("failureReason", reason);
+        audit.record(AuditLog.SYSTEM, "RUN_" + outcome.status().name(), "lifecycle_run", runId, runId, details);
+        return new RunFinished(outcome.name(), outcome.status().name());
+    }
+}

@@ -1,0 +1,18 @@
+package org.hybridllm.lifecycle.tracking;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+public record LifecycleRun(UUID id,
+                           long useCaseId,
+                           String useCaseKey,
+                           RunStatus status,
+                           String outcome,
+                           String failureReason,
+                           Long processInstanceKey,
+                           String startedBy,
+                           int attempt,
+                           OffsetDateTime createdAt,
+                           OffsetDateTime updatedAt,
+                           OffsetDateTime finishedAt) {
+}

@@ -1,0 +1,21 @@
+package org.hybridllm.lifecycle.tracking;
+
+/** How a run ended; each end event of the llm-lifecycle process names one. */
+public enum RunOutcome {
+    PROMOTED(RunStatus.COMPLETED),
+    KEEP_PROMPTING(RunStatus.COMPLETED),
+    CHAMPION_KEPT(RunStatus.COMPLETED),
+    REJECTED(RunStatus.REJECTED),
+    DATASET_TOO_SMALL(RunStatus.FAILED),
+    FINE_TUNE_FAILED(RunStatus.FAILED);
+
+    private final RunStatus status;
+
+    RunOutcome(RunStatus status) {
+        this.status = status;
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+}

@@ -1,0 +1,83 @@
+package org.hybridllm.lifecycle.tracking;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.ProcessInstanceEvent;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Starts and resumes lifecycle runs: a Postgres row first (the system of record), then the process instance. */
+@Service
+public class RunService {
+
+    public static final String PROCESS_ID = "llm-lifecycle";
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+
+    private final RunRepository runs;
+    private final JdbcClient jdbc;
+    private final CamundaClient camunda;
+    private final TransactionTemplate transaction;
+    private final AuditLog audit;
+
+    public RunService(RunRepository runs, JdbcClient jdbc, CamundaClient camunda, TransactionTemplate transaction,
+                      AuditLog audit) {
+        this.runs = runs;
+        this.jdbc = jdbc;
+        this.camunda = camunda;
+        this.transaction = transaction;
+        this.audit = audit;
+    }
+
+    public LifecycleRun start(String useCaseKey, String startedBy) {
+        Long useCaseId = jdbc.sql("select id from use_case where key = ?").param(useCaseKey).query(Long.class)
+                .optional()
+                .orElseThrow(() -> ApiProblems.invalid("useCase", "Unknown use case '" + useCaseKey + "'."));
+        UUID runId = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            runs.insert(runId, useCaseId, startedBy);
+            audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId, Map.of("useCase", useCaseKey));
+        });
+        createInstance(runId, useCaseKey, startedBy);
+        return runs.find(runId).orElseThrow();
+    }
+
+    /** Starts an INTERRUPTED run again; its completed stages return their recorded outputs (run_stage). */
+    public LifecycleRun resume(UUID runId, String user) {
+        LifecycleRun run = transaction.execute(status -> {
+            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> ApiProblems.notFound("run", runId));
+            if (current.status() != RunStatus.INTERRUPTED) {
+                throw ApiProblems.conflict("run-not-interrupted", "Run " + runId + " is " + current.status()
+                        + "; only an INTERRUPTED run can be resumed.");
+            }
+            runs.markResumed(runId);
+            audit.record(user, "RUN_RESUMED", "lifecycle_run", runId, runId, Map.of("attempt", current.attempt() + 1));
+            return current;
+        });
+        createInstance(runId, run.useCaseKey(), run.startedBy());
+        return runs.find(runId).orElseThrow();
+    }
+
+    private void createInstance(UUID runId, String useCaseKey, String startedBy) {
+        try {
+            ProcessInstanceEvent instance = camunda.newCreateInstanceCommand()
+                    .bpmnProcessId(PROCESS_ID)
+                    .latestVersion()
+                    .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy))
+                    .send()
+                    .join();
+            runs.attachProcessInstance(runId, instance.getProcessInstanceKey());
+        } catch (RuntimeException e) {
+            log.warn("Could not create a process instance for run {}", runId, e);
+            runs.updateStatus(runId, RunStatus.INTERRUPTED);
+            audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", runId, runId,
+                    Map.of("reason", "engine unavailable: " + e.getMessage()));
+            throw ApiProblems.unavailable("engine-unavailable", "The process engine did not accept the run; it is "
+                    + "recorded as INTERRUPTED and can be resumed with POST /api/runs/" + runId + "/resume.");
+        }
+    }
+}

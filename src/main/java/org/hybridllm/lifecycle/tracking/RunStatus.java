@@ -1,0 +1,10 @@
+package org.hybridllm.lifecycle.tracking;
+
+/** Where a lifecycle run stands, as recorded in Postgres (the system of record, not the engine). */
+public enum RunStatus {
+    RUNNING, AWAITING_APPROVAL, COMPLETED, REJECTED, FAILED, INTERRUPTED;
+
+    public boolean isOpen() {
+        return this == RUNNING || this == AWAITING_APPROVAL;
+    }
+}

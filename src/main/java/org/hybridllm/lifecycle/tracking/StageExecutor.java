@@ -1,0 +1,96 @@
+package org.hybridllm.lifecycle.tracking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.client.exception.BpmnError;
+import io.camunda.client.exception.CamundaError;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs a stage's work at most once per run: the output of a completed stage is stored in run_stage in the same
+ * transaction as the rows the stage wrote, so a retried or re-delivered job (or a resumed run) gets the stored
+ * output back instead of registering its artifacts again.
+ *
+ * <p>Business failures are thrown by the work as BPMN errors and pass through untouched; anything else is
+ * treated as transient and failed back to the engine with an exponential retry backoff.
+ */
+@Component
+public class StageExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(StageExecutor.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final StageLedger ledger;
+    private final TransactionTemplate transaction;
+    private final ObjectMapper json;
+
+    public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json) {
+        this.ledger = ledger;
+        this.transaction = transaction;
+        this.json = json;
+    }
+
+    public <T> T once(ActivatedJob job, Class<T> outputType, Function<UUID, T> work) {
+        UUID runId = runIdOf(job);
+        String stage = job.getType();
+        try {
+            Optional<String> stored = ledger.completedOutput(runId, stage);
+            if (stored.isPresent()) {
+                log.info("Stage {} of run {} already completed; returning its recorded output", stage, runId);
+                return json.readValue(stored.get(), outputType);
+            }
+            OffsetDateTime startedAt = OffsetDateTime.now();
+            try {
+                return transaction.execute(status -> {
+                    T output = work.apply(runId);
+                    ledger.record(runId, stage, write(output), job.getKey(), startedAt);
+                    return output;
+                });
+            } catch (DuplicateKeyException concurrentRetryWon) {
+                return json.readValue(ledger.completedOutput(runId, stage).orElseThrow(), outputType);
+            }
+        } catch (BpmnError businessFailure) {
+            throw businessFailure;
+        } catch (Exception transientFailure) {
+            int retriesLeft = Math.max(job.getRetries() - 1, 0);
+            Duration backoff = backoff(job.getRetries());
+            log.warn("Stage {} of run {} failed ({} retries left, next in {}): {}", stage, runId, retriesLeft,
+                    backoff, transientFailure.toString());
+            throw CamundaError.jobError(stage + " failed: " + transientFailure.getMessage(), null, retriesLeft,
+                    backoff, transientFailure);
+        }
+    }
+
+    /** 1 s, 2 s, 4 s ... capped at a minute, growing as the retries run out. */
+    static Duration backoff(int retriesLeft) {
+        int attempt = Math.max(0, 5 - retriesLeft);
+        Duration next = Duration.ofSeconds(1L << Math.min(attempt, 6));
+        return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+    }
+
+    public static UUID runIdOf(ActivatedJob job) {
+        Object runId = job.getVariablesAsMap().get("runId");
+        if (runId == null) {
+            throw CamundaError.bpmnError("RUN_ID_MISSING", "The process instance has no runId variable");
+        }
+        return UUID.fromString(runId.toString());
+    }
+
+    private String write(Object output) {
+        try {
+            return json.writeValueAsString(output);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stage output is not serialisable", e);
+        }
+    }
+}
