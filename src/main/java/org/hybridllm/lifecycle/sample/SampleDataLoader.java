@@ -59,22 +59,27 @@ public class SampleDataLoader implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        transaction.executeWithoutResult(status -> load());
+        loadInto(USE_CASE);
+    }
+
+    /** Loads the sample into a use case of the given key (tests use several, so their runs don't interfere). */
+    public void loadInto(String useCaseKey) {
+        transaction.executeWithoutResult(status -> load(useCaseKey));
     }
 
     /** A prompt version as written in prompts.json. */
     record SamplePrompt(PromptVersion.Purpose purpose, PromptSpec spec) {
     }
 
-    void load() {
+    private void load(String useCaseKey) {
         // serialise concurrent first starts (several app instances on one database)
         jdbc.sql("select pg_advisory_xact_lock(hashtext('sample-data'))").query((rs, i) -> 1).list();
-        Optional<UseCase> existing = useCases.findByKey(USE_CASE);
+        Optional<UseCase> existing = useCases.findByKey(useCaseKey);
         if (existing.isPresent() && hasInteractions(existing.get().id())) {
             return;
         }
         List<LabelSpec> labels = read("labels.json", new TypeReference<List<LabelSpec>>() { });
-        UseCase useCase = useCases.insertIfAbsent(USE_CASE, "Support-ticket routing",
+        UseCase useCase = useCases.insertIfAbsent(useCaseKey, "Support-ticket routing",
                 "Route each customer support ticket to the team that handles it.", labels, 0.90, 400, 0.03,
                 "local", MiniLmEmbeddings.MODEL_NAME);
         for (SamplePrompt prompt : read("prompts.json", new TypeReference<List<SamplePrompt>>() { })) {
@@ -114,7 +119,7 @@ public class SampleDataLoader implements ApplicationRunner {
             }
         }
         log.info("Sample use case '{}' loaded: {} labels, {} eval examples, {} interactions, {} feedback rows",
-                USE_CASE, labels.size(), evalExamples, interactions, feedback);
+                useCaseKey, labels.size(), evalExamples, interactions, feedback);
     }
 
     private boolean hasInteractions(long useCaseId) {

@@ -2,11 +2,13 @@ package org.hybridllm.lifecycle.tracking;
 
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.response.ProcessInstanceEvent;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.ApiProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,9 +25,12 @@ public class RunService {
     private final CamundaClient camunda;
     private final TransactionTemplate transaction;
     private final AuditLog audit;
+    private final Duration fineTunePollInterval;
 
     public RunService(RunRepository runs, JdbcClient jdbc, CamundaClient camunda, TransactionTemplate transaction,
-                      AuditLog audit) {
+                      AuditLog audit,
+                      @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval) {
+        this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
         this.jdbc = jdbc;
         this.camunda = camunda;
@@ -67,7 +72,8 @@ public class RunService {
             ProcessInstanceEvent instance = camunda.newCreateInstanceCommand()
                     .bpmnProcessId(PROCESS_ID)
                     .latestVersion()
-                    .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy))
+                    .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
+                            "fineTunePollInterval", fineTunePollInterval.toString()))
                     .send()
                     .join();
             runs.attachProcessInstance(runId, instance.getProcessInstanceKey());

@@ -1,0 +1,57 @@
+package org.hybridllm.lifecycle.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
+import org.junit.jupiter.api.Test;
+
+class DatasetBuilderTest {
+
+    final PiiScrubber scrubber = new PiiScrubber();
+
+    @Test
+    void scrubsEmailsAndPhoneNumbersButNotAmountsDatesOrOrderNumbers() {
+        PiiScrubber.Scrubbed s = scrubber.scrub("Mail maria.lopez@example.com or call +44 20 7946 0958, "
+                + "(415) 555-0132 or 555-867-5309 about order 48213 of 2026-03-14 for $129.99 (v2.3.1)");
+        assertThat(s.text()).isEqualTo("Mail [EMAIL] or call [PHONE], [PHONE] or [PHONE] about order 48213 of "
+                + "2026-03-14 for $129.99 (v2.3.1)");
+        assertThat(s.emails()).isEqualTo(1);
+        assertThat(s.phones()).isEqualTo(3);
+    }
+
+    @Test
+    void deduplicatesIgnoringCaseAndWhitespaceAndTheLatestFeedbackWins() {
+        List<IdealOutput> rows = List.of(
+                new IdealOutput(1, 1, "My card was charged twice", "billing"),
+                new IdealOutput(2, 2, "  my CARD was   charged twice ", "refund"),
+                new IdealOutput(3, 3, "Where is my parcel?", "shipping"),
+                new IdealOutput(4, 4, "Something odd", "not-a-label"));
+        DatasetBuilder.Split split = new DatasetBuilder(0.0, 0.5).build(rows, List.of("billing", "refund", "shipping"), 7);
+        assertThat(split.duplicatesRemoved()).isEqualTo(1);
+        assertThat(split.unknownLabelsDropped()).isEqualTo(1);
+        assertThat(split.total()).isEqualTo(2);
+        List<DatasetBuilder.Example> all = new ArrayList<>(split.train());
+        all.addAll(split.test());
+        assertThat(all).extracting(DatasetBuilder.Example::label).containsExactlyInAnyOrder("refund", "shipping");
+    }
+
+    @Test
+    void splitIsStratifiedAndTheSameForTheSameSeed() {
+        List<IdealOutput> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            rows.add(new IdealOutput(i, i, "ticket number " + i + " about " + (i % 2 == 0 ? "money" : "parcels"),
+                    i % 2 == 0 ? "billing" : "shipping"));
+        }
+        DatasetBuilder builder = new DatasetBuilder(0.15, 0.15);
+        DatasetBuilder.Split a = builder.build(rows, List.of("billing", "shipping"), 42);
+        DatasetBuilder.Split b = builder.build(rows, List.of("billing", "shipping"), 42);
+        DatasetBuilder.Split c = builder.build(rows, List.of("billing", "shipping"), 43);
+        assertThat(a.test()).isEqualTo(b.test());
+        assertThat(a.test()).isNotEqualTo(c.test());
+        assertThat(a.test()).hasSize(16).filteredOn(e -> e.label().equals("billing")).hasSize(8);
+        assertThat(a.validation()).hasSize(16);
+        assertThat(a.train()).hasSize(68);
+    }
+}
