@@ -26,6 +26,8 @@ public final class LifecycleApi {
     private static final Map<String, String> PASSWORDS = Map.of(ENGINEER, "engineer-dev", REVIEWER, "reviewer-dev",
             REVIEWER2, "reviewer2-dev", ADMIN, "admin-dev");
 
+    private static final Set<String> FINAL = Set.of("COMPLETED", "REJECTED", "FAILED", "INTERRUPTED");
+
     private final TestRestTemplate http;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -72,7 +74,7 @@ public final class LifecycleApi {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode run = run(id);
         while (!wanted.contains(run.path("status").asText())) {
-            if (Instant.now().isAfter(deadline)) {
+            if (Instant.now().isAfter(deadline) || FINAL.contains(run.path("status").asText())) {
                 throw new AssertionError("run " + id + " did not reach " + wanted + " in " + timeout + ": " + run);
             }
             sleep(250);

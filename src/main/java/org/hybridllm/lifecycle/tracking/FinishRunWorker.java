@@ -5,6 +5,7 @@ import io.camunda.client.api.response.ActivatedJob;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /** Every end of the llm-lifecycle process: records the run's outcome (and why it failed, if it did). */
@@ -17,9 +18,11 @@ public class FinishRunWorker {
     private final RunRepository runs;
     private final StageExecutor stages;
     private final AuditLog audit;
+    private final JdbcClient jdbc;
 
-    public FinishRunWorker(RunRepository runs, StageExecutor stages, AuditLog audit) {
+    public FinishRunWorker(RunRepository runs, StageExecutor stages, AuditLog audit, JdbcClient jdbc) {
         this.runs = runs;
+        this.jdbc = jdbc;
         this.stages = stages;
         this.audit = audit;
     }
@@ -34,6 +37,11 @@ public class FinishRunWorker {
 
     RunFinished finish(UUID runId, RunOutcome outcome, String failureReason) {
         String reason = outcome.status() == RunStatus.FAILED ? failureReason : null;
+        if (outcome == RunOutcome.FINE_TUNE_FAILED && reason == null) {
+            // an error end event in the fine-tune stage does not carry the child's variables: ask the job
+            reason = jdbc.sql("select 'Fine-tuning failed: ' || coalesce(error, status) from fine_tune_job where run_id = ?")
+                    .param(runId).query(String.class).optional().orElse("Fine-tuning failed");
+        }
         runs.finish(runId, outcome, reason);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("outcome", outcome.name());

@@ -25,7 +25,9 @@ public class StageLedger {
 
     /** Fails with a DuplicateKeyException when the stage was already recorded (a concurrent retry won). */
     public void record(UUID runId, String stage, String outputJson, long jobKey, OffsetDateTime startedAt) {
-        jdbc.sql("insert into run_stage (run_id, stage, output, job_key, started_at) values (?, ?, ?::jsonb, ?, ?)")
+        jdbc.sql("""
+                        insert into run_stage (run_id, stage, output, job_key, started_at, completed_at)
+                        values (?, ?, ?::jsonb, ?, ?, clock_timestamp())""")
                 .params(runId, stage, outputJson, jobKey, startedAt)
                 .update();
     }
