@@ -12,7 +12,6 @@ import org.hybridllm.lifecycle.tracking.RunRepository;
 import org.hybridllm.lifecycle.tracking.RunService;
 import org.hybridllm.lifecycle.tracking.RunStatus;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -68,10 +67,7 @@ class RestartResumeIT {
     }
 
     static ConfigurableApplicationContext startApp() {
-        return new SpringApplicationBuilder(LifecycleApplication.class)
-                .properties(TestEnvironment.properties(TestEnvironment.freePort()))
-                .properties("server.port=0")
-                .run();
+        return TestEnvironment.startApp();
     }
 
     static void awaitStatus(ConfigurableApplicationContext app, UUID runId, RunStatus status) {

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -20,6 +21,23 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
     public void initialize(ConfigurableApplicationContext context) {
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-environment",
                 properties(freePort())));
+    }
+
+    /**
+     * An app started by hand (SpringApplicationBuilder) with the test environment plus the given properties, all of
+     * them taking precedence over application.yaml.
+     */
+    public static ConfigurableApplicationContext startApp(String... overrides) {
+        Map<String, Object> properties = properties(freePort());
+        properties.put("server.port", "0");
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            properties.put(override.substring(0, eq), override.substring(eq + 1));
+        }
+        return new SpringApplicationBuilder(LifecycleApplication.class)
+                .initializers(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("test-environment", properties)))
+                .run();
     }
 
     public static Map<String, Object> properties(int enginePort) {

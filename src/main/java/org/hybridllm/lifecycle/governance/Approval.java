@@ -1,9 +1,11 @@
 package org.hybridllm.lifecycle.governance;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-public record Approval(UUID id, UUID runId, String gateType, Status status, String requestedBy, String evidence,
+public record Approval(UUID id, UUID runId, String gateType, Status status, String requestedBy,
+                       @JsonRawValue String evidence,
                        String decidedBy, OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt) {
 
     public enum Status { PENDING, APPROVED, REJECTED }

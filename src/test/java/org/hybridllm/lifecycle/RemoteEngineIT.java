@@ -1,0 +1,46 @@
+package org.hybridllm.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.camunda.zeebe.process.test.engine.EngineFactory;
+import java.util.UUID;
+import org.hybridllm.lifecycle.governance.ApprovalService;
+import org.hybridllm.lifecycle.governance.DecisionRequest;
+import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.RunService;
+import org.hybridllm.lifecycle.tracking.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * lifecycle.engine=remote: the app starts no engine of its own and talks to whatever the standard camunda.client.*
+ * settings point at; here a Zeebe engine with its own gRPC gateway, started outside the app.
+ */
+class RemoteEngineIT {
+
+    @Test
+    void aWholeRunCompletesOnAnEngineTheAppDoesNotOwn() {
+        int port = TestEnvironment.freePort();
+        ZeebeTestEngine engine = EngineFactory.create(port);
+        engine.start();
+        try (ConfigurableApplicationContext app = TestEnvironment.startApp("lifecycle.engine=remote",
+                "camunda.client.grpc-address=http://localhost:" + port)) {
+            assertThat(app.getBeansOfType(ZeebeTestEngine.class)).isEmpty();
+            app.getBean(SampleDataLoader.class).loadInto("tickets-remote");
+            UUID runId = app.getBean(RunService.class).start("tickets-remote", "engineer").id();
+            RestartResumeIT.awaitStatus(app, runId, RunStatus.AWAITING_APPROVAL);
+            String approvalId = app.getBean(JdbcClient.class).sql("select id::text from approval where run_id = ?")
+                    .param(runId).query(String.class).single();
+            app.getBean(ApprovalService.class).decide(UUID.fromString(approvalId),
+                    new DecisionRequest(DecisionRequest.Decision.APPROVE, "checked"),
+                    new ApprovalService.Reviewer("reviewer", true));
+            RestartResumeIT.awaitStatus(app, runId, RunStatus.COMPLETED);
+            assertThat(app.getBean(RunRepository.class).find(runId).orElseThrow().outcome()).isEqualTo("PROMOTED");
+        } finally {
+            engine.stop();
+        }
+    }
+}
