@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -37,7 +38,7 @@ public class DatasetRepository {
                         returning id""")
                 .params(useCaseId, runId, sha256, trainArtifactId, validationArtifactId, testArtifactId,
                         split.train().size(), split.validation().size(), split.test().size(), split.candidates(),
-                        split.duplicatesRemoved(), split.piiItemsScrubbed(), write(split.labelDistribution()), seed,
+                        split.duplicatesRemoved(), split.piiItemsScrubbed(), Jsonb.write(json, split.labelDistribution()), seed,
                         useCaseId)
                 .query(Long.class)
                 .single();
@@ -71,14 +72,6 @@ public class DatasetRepository {
                     rs.getBoolean("tainted"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
         }
     }
 }

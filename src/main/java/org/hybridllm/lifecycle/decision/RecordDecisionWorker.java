@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.decision;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.api.response.ActivatedJob;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.tracking.AuditLog;
 import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -54,18 +54,10 @@ public class RecordDecisionWorker {
         Map<String, Object> inputs = new LinkedHashMap<>();
         INPUTS.forEach(name -> inputs.put(name, variables.get(name)));
         jdbc.sql("insert into decision (run_id, decision, rationale, inputs) values (?, ?, ?, ?::jsonb)")
-                .params(runId, decision, rationale, write(inputs))
+                .params(runId, decision, rationale, Jsonb.write(json, inputs))
                 .update();
         audit.record(AuditLog.SYSTEM, "DECISION_TAKEN", "decision", runId, runId,
                 Map.of("decision", decision, "rationale", rationale, "inputs", inputs));
         return new DecisionRecorded(decision, rationale);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

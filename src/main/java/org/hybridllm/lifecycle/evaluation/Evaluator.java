@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.evaluation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +9,7 @@ import org.hybridllm.lifecycle.prototype.UseCase;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.ModelRequest;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -46,7 +46,7 @@ public class Evaluator {
                                               examples, accuracy, macro_f1, prompt_tokens, latency_ms_p50, confusion)
                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning id""")
                 .params(runId, useCase.id(), role.name(), model.id(), prompt.id(), evalSet, metrics.examples(),
-                        metrics.accuracy(), metrics.macroF1(), promptTokens, p50, write(metrics.confusion()))
+                        metrics.accuracy(), metrics.macroF1(), promptTokens, p50, Jsonb.write(json, metrics.confusion()))
                 .query(Long.class)
                 .single();
         for (ClassificationMetrics.LabelMetrics label : metrics.perLabel()) {
@@ -59,13 +59,5 @@ public class Evaluator {
         double tokensPerCall = examples.isEmpty() ? 0 : (double) promptTokens / examples.size();
         return new EvalRunSummary(evalRunId, model.id(), prompt.id(), metrics.examples(), metrics.accuracy(),
                 metrics.macroF1(), tokensPerCall);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

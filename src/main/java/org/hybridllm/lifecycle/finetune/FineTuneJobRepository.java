@@ -1,11 +1,11 @@
 package org.hybridllm.lifecycle.finetune;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -32,7 +32,7 @@ public class FineTuneJobRepository {
         return jdbc.sql("""
                         insert into fine_tune_job (run_id, dataset_version_id, provider, base_model, hyperparameters, status)
                         values (?, ?, ?, ?, ?::jsonb, 'QUEUED') returning id""")
-                .params(runId, datasetVersionId, provider, baseModel, write(hyperparameters))
+                .params(runId, datasetVersionId, provider, baseModel, Jsonb.write(json, hyperparameters))
                 .query(Long.class)
                 .single();
     }
@@ -48,7 +48,7 @@ public class FineTuneJobRepository {
                         update fine_tune_job set status = ?, metrics = ?::jsonb, error = ?, result_model_ref = ?,
                                updated_at = now()
                         where id = ?""")
-                .params(status.state().name(), write(status.metrics() == null ? Map.of() : status.metrics()),
+                .params(status.state().name(), Jsonb.write(json, status.metrics() == null ? Map.of() : status.metrics()),
                         status.error(), status.modelRef(), id)
                 .update();
     }
@@ -59,13 +59,5 @@ public class FineTuneJobRepository {
 
     public Optional<FineTuneJob> findByRun(UUID runId) {
         return jdbc.sql("select * from fine_tune_job where run_id = ?").param(runId).query(MAPPER).optional();
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.governance;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.api.response.ActivatedJob;
@@ -14,6 +13,7 @@ import org.hybridllm.lifecycle.tracking.LifecycleRun;
 import org.hybridllm.lifecycle.tracking.RunRepository;
 import org.hybridllm.lifecycle.tracking.RunStatus;
 import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -77,18 +77,10 @@ public class OpenReviewWorker {
             }
         });
         UUID approvalId = UUID.randomUUID();
-        approvals.insert(approvalId, runId, gateType, run.startedBy(), write(evidence));
+        approvals.insert(approvalId, runId, gateType, run.startedBy(), Jsonb.write(json, evidence));
         runs.updateStatus(runId, RunStatus.AWAITING_APPROVAL);
         audit.record(AuditLog.SYSTEM, "REVIEW_OPENED", "approval", approvalId, runId,
                 Map.of("gateType", gateType, "requestedBy", run.startedBy()));
         return new ReviewOpened(approvalId.toString(), false, null);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.hybridllm.lifecycle.tracking.Sha256;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,7 +42,7 @@ public class PromptVersionRepository {
      */
     @Transactional
     public PromptVersion create(long useCaseId, PromptVersion.Purpose purpose, PromptSpec spec, String createdBy) {
-        String specJson = write(spec);
+        String specJson = Jsonb.write(json, spec);
         String sha256 = Sha256.of(purpose.name() + "\n" + specJson);
         Optional<PromptVersion> existing = jdbc.sql("select * from prompt_version where use_case_id = ? and sha256 = ?")
                 .params(useCaseId, sha256).query(this::map).optional();
@@ -68,14 +69,6 @@ public class PromptVersionRepository {
                     rs.getString("created_by"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("prompt_version.spec is not valid JSON", e);
-        }
-    }
-
-    private String write(PromptSpec spec) {
-        try {
-            return json.writeValueAsString(spec);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
         }
     }
 }

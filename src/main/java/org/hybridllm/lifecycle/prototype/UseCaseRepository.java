@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.hybridllm.lifecycle.provider.LabelSpec;
+import org.hybridllm.lifecycle.tracking.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -45,7 +46,7 @@ public class UseCaseRepository {
                                               plateau_delta, provider, base_model)
                         values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
                         on conflict (key) do nothing""")
-                .params(key, name, description, write(labels), targetAccuracy, minLabelledExamples, plateauDelta,
+                .params(key, name, description, Jsonb.write(json, labels), targetAccuracy, minLabelledExamples, plateauDelta,
                         provider, baseModel)
                 .update();
         return findByKey(key).orElseThrow();
@@ -75,14 +76,6 @@ public class UseCaseRepository {
                     rs.getDouble("plateau_delta"), rs.getString("provider"), rs.getString("base_model"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("use_case.labels is not valid JSON", e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
         }
     }
 }

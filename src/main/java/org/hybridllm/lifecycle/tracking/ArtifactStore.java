@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.tracking;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +68,7 @@ public class ArtifactStore {
                         insert into artifact (kind, uri, sha256, bytes, media_type, metadata, run_id)
                         values (?, ?, ?, ?, ?, ?::jsonb, ?)
                         on conflict (kind, sha256, run_id) do nothing""")
-                .params(kind, uri, sha256, bytes, mediaType, toJson(metadata), runId)
+                .params(kind, uri, sha256, bytes, mediaType, Jsonb.write(json, metadata == null ? Map.of() : metadata), runId)
                 .update();
         Artifact artifact = jdbc.sql("""
                         select id, kind, uri, sha256, bytes, media_type, run_id from artifact
@@ -135,14 +134,6 @@ public class ArtifactStore {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private String toJson(Map<String, ?> metadata) {
-        try {
-            return json.writeValueAsString(metadata == null ? Map.of() : metadata);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.tracking;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.UUID;
@@ -26,15 +25,7 @@ public class AuditLog {
         jdbc.sql("""
                         insert into audit_event (actor, action, entity_type, entity_id, run_id, details)
                         values (?, ?, ?, ?, ?, ?::jsonb)""")
-                .params(actor, action, entityType, String.valueOf(entityId), runId, toJson(details))
+                .params(actor, action, entityType, String.valueOf(entityId), runId, Jsonb.write(json, details == null ? Map.of() : details))
                 .update();
-    }
-
-    private String toJson(Map<String, ?> details) {
-        try {
-            return json.writeValueAsString(details == null ? Map.of() : details);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("audit details are not serialisable", e);
-        }
     }
 }

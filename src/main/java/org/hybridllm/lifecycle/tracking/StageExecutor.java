@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.tracking;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.BpmnError;
@@ -53,7 +52,7 @@ public class StageExecutor {
             try {
                 return transaction.execute(status -> {
                     T output = work.apply(runId);
-                    ledger.record(runId, stage, write(output), job.getKey(), startedAt);
+                    ledger.record(runId, stage, Jsonb.write(json, output), job.getKey(), startedAt);
                     return output;
                 });
             } catch (DuplicateKeyException concurrentRetryWon) {
@@ -84,13 +83,5 @@ public class StageExecutor {
             throw CamundaError.bpmnError("RUN_ID_MISSING", "The process instance has no runId variable");
         }
         return UUID.fromString(runId.toString());
-    }
-
-    private String write(Object output) {
-        try {
-            return json.writeValueAsString(output);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stage output is not serialisable", e);
-        }
     }
 }
