@@ -214,4 +214,26 @@ class LifecycleRunIT {
         assertThat(badDecision.getBody().path("field").asText()).isEqualTo("decision");
         assertThat(jdbc.sql("select count(*) from lifecycle_run").query(Long.class).single()).isEqualTo(runsBefore);
     }
+
+    @Test
+    void tooFewExamplesAfterDeduplicationTakesTheModelledFailurePath() {
+        String useCase = "tickets-too-small";
+        sampleData.loadInto(useCase);
+        // enough labelled feedback to pass the decision table, but fewer once duplicates are removed
+        long labelled = jdbc.sql("""
+                        select count(distinct i.id) from interaction i join feedback f on f.interaction_id = i.id
+                        join use_case u on u.id = i.use_case_id
+                        where u.key = ? and (f.corrected_output is not null or f.rating = 1)""")
+                .param(useCase).query(Long.class).single();
+        jdbc.sql("update use_case set min_labelled_examples = ? where key = ?").params(labelled, useCase).update();
+
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, useCase);
+        JsonNode failed = api.awaitStatus(runId, TIMEOUT, "FAILED");
+        assertThat(failed.path("outcome").asText()).isEqualTo("DATASET_TOO_SMALL");
+        assertThat(failed.path("failureReason").asText()).contains("usable examples").contains(labelled + " needed");
+        assertThat(jdbc.sql("select count(*) from dataset_version where run_id = ?").param(runId).query(Long.class)
+                .single()).isZero();
+        assertThat(jdbc.sql("select count(*) from artifact where run_id = ?").param(runId).query(Long.class)
+                .single()).isZero();
+    }
 }

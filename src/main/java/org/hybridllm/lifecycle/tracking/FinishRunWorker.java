@@ -37,6 +37,12 @@ public class FinishRunWorker {
 
     RunFinished finish(UUID runId, RunOutcome outcome, String failureReason) {
         String reason = outcome.status() == RunStatus.FAILED ? failureReason : null;
+        if (outcome.status() == RunStatus.FAILED && reason == null) {
+            reason = jdbc.sql("""
+                            select details->>'message' from audit_event
+                            where run_id = ? and action = 'STAGE_FAILED' order by id desc limit 1""")
+                    .param(runId).query(String.class).optional().orElse(null);
+        }
         if (outcome == RunOutcome.FINE_TUNE_FAILED && reason == null) {
             // an error end event in the fine-tune stage does not carry the child's variables: ask the job
             reason = jdbc.sql("select 'Fine-tuning failed: ' || coalesce(error, status) from fine_tune_job where run_id = ?")

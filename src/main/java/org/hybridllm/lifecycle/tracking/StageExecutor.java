@@ -6,6 +6,7 @@ import io.camunda.client.exception.BpmnError;
 import io.camunda.client.exception.CamundaError;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -32,8 +33,10 @@ public class StageExecutor {
     private final StageLedger ledger;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
+    private final AuditLog audit;
 
-    public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json) {
+    public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json, AuditLog audit) {
+        this.audit = audit;
         this.ledger = ledger;
         this.transaction = transaction;
         this.json = json;
@@ -59,6 +62,9 @@ public class StageExecutor {
                 return json.readValue(ledger.completedOutput(runId, stage).orElseThrow(), outputType);
             }
         } catch (BpmnError businessFailure) {
+            // recorded outside the rolled-back transaction: error variables do not survive a call activity boundary
+            audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage, runId, Map.of(
+                    "errorCode", businessFailure.getErrorCode(), "message", businessFailure.getErrorMessage()));
             throw businessFailure;
         } catch (Exception transientFailure) {
             int retriesLeft = Math.max(job.getRetries() - 1, 0);

@@ -1,0 +1,67 @@
+package org.hybridllm.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.camunda.client.exception.JobError;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/** Retries of a stage's job: a transient failure records nothing and backs off; a retry after success redoes nothing. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestEnvironment.class)
+class StageExecutorIT {
+
+    @Autowired
+    StageExecutor stages;
+    @Autowired
+    RunRepository runs;
+    @Autowired
+    JdbcClient jdbc;
+
+    record Output(int attempt) {
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithBackoffAndARetriedJobNeverRunsTheWorkTwice() {
+        UUID runId = UUID.randomUUID();
+        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
+                .query(Long.class).single();
+        runs.insert(runId, useCaseId, "engineer");
+        Map<String, Object> variables = Map.of("runId", runId.toString());
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> stages.once(FakeJob.of("lifecycle.test.flaky", 1L, 3, variables), Output.class, id -> {
+            calls.incrementAndGet();
+            jdbc.sql("insert into audit_event (actor, action, entity_type, entity_id, run_id) values ('t', 'x', 'y', 'z', ?)")
+                    .param(id).update();
+            throw new IllegalStateException("database hiccup");
+        }))
+                .isInstanceOfSatisfying(JobError.class, e -> {
+                    assertThat(e.getRetries()).isEqualTo(2);
+                    assertThat(e.getRetryBackoff()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(e.getErrorMessage()).contains("database hiccup");
+                });
+        // the failed attempt's writes were rolled back with it
+        assertThat(jdbc.sql("select count(*) from audit_event where run_id = ?").param(runId).query(Long.class)
+                .single()).isZero();
+
+        Output first = stages.once(FakeJob.of("lifecycle.test.flaky", 2L, 2, variables), Output.class,
+                id -> new Output(calls.incrementAndGet()));
+        Output again = stages.once(FakeJob.of("lifecycle.test.flaky", 3L, 2, variables), Output.class,
+                id -> new Output(calls.incrementAndGet()));
+        assertThat(first).isEqualTo(new Output(2));
+        assertThat(again).isEqualTo(first);
+        assertThat(calls).hasValue(2);
+    }
+}
