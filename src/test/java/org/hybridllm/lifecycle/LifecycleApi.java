@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hybridllm.lifecycle.governance.DecisionRequest;
+import org.hybridllm.lifecycle.governance.ReviewChecklist;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -62,10 +64,26 @@ public final class LifecycleApi {
         return response.getBody();
     }
 
+    /** Decides with every checklist item ticked. */
     public ResponseEntity<JsonNode> decide(String user, String approvalId, String decision, String comment) {
-        Map<String, Object> body = comment == null ? Map.of("decision", decision)
-                : Map.of("decision", decision, "comment", comment);
+        return decide(user, approvalId, decision, comment, allTicked());
+    }
+
+    public ResponseEntity<JsonNode> decide(String user, String approvalId, String decision, String comment,
+                                           Map<ReviewChecklist, DecisionRequest.ChecklistEntry> checklist) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("decision", decision);
+        body.put("comment", comment);
+        body.put("checklist", checklist);
         return call(user, HttpMethod.POST, "/api/approvals/" + approvalId + "/decision", body);
+    }
+
+    public static Map<ReviewChecklist, DecisionRequest.ChecklistEntry> allTicked() {
+        Map<ReviewChecklist, DecisionRequest.ChecklistEntry> checklist = new java.util.EnumMap<>(ReviewChecklist.class);
+        for (ReviewChecklist item : ReviewChecklist.values()) {
+            checklist.put(item, new DecisionRequest.ChecklistEntry(true, null));
+        }
+        return checklist;
     }
 
     /** Polls the run until its status is one of the given ones (fails on any other final status). */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.dataset.BuildDatasetWorker;
+import org.hybridllm.lifecycle.governance.ReviewChecklist;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.hybridllm.lifecycle.tracking.Sha256;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +67,13 @@ class LifecycleRunIT {
         // only a reviewer decides, and not on a run they started
         assertThat(api.decide(LifecycleApi.ENGINEER, approvalId, "APPROVE", null).getStatusCode().value())
                 .isEqualTo(403);
+        // approving needs every checklist item ticked: one missing is refused, naming it, and changes nothing
+        var partial = LifecycleApi.allTicked();
+        partial.remove(ReviewChecklist.CONSENT);
+        var incomplete = api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "ok", partial);
+        assertThat(incomplete.getStatusCode().value()).isEqualTo(400);
+        assertThat(incomplete.getBody().path("field").asText()).isEqualTo("checklist");
+        assertThat(incomplete.getBody().path("detail").asText()).contains("Governance: consent");
         var approved = api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "Evidence checked");
         assertThat(approved.getStatusCode().value()).as(String.valueOf(approved.getBody())).isEqualTo(200);
         // a double submit yields the same single decision
@@ -80,8 +88,14 @@ class LifecycleRunIT {
                 "lifecycle.evaluate.compare", "lifecycle.promote.set-champion", "lifecycle.run.finish");
 
         // Postgres: approval decided by the reviewer, once
-        Map<String, Object> approval = jdbc.sql("select status, decided_by, requested_by from approval where id = ?")
+        Map<String, Object> approval = jdbc.sql(""
+                        + "select status, decided_by, requested_by, evidence_sha256, checklist->'CONSENT'->>'ticked' as consent"
+                        + " from approval where id = ?")
                 .param(UUID.fromString(approvalId)).query().singleRow();
+        assertThat(approval.get("evidence_sha256")).isEqualTo(Sha256.of(jdbc.sql(
+                "select evidence::text from approval where id = ?").param(UUID.fromString(approvalId))
+                .query(String.class).single()));
+        assertThat(approval).containsEntry("consent", "true");
         assertThat(approval).containsEntry("status", "APPROVED").containsEntry("decided_by", "reviewer")
                 .containsEntry("requested_by", "engineer");
         assertThat(jdbc.sql("select count(*) from audit_event where entity_id = ? and action = 'APPROVAL_APPROVED'")

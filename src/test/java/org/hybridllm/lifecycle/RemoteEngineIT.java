@@ -35,7 +35,7 @@ class RemoteEngineIT {
             String approvalId = app.getBean(JdbcClient.class).sql("select id::text from approval where run_id = ?")
                     .param(runId).query(String.class).single();
             app.getBean(ApprovalService.class).decide(UUID.fromString(approvalId),
-                    new DecisionRequest(DecisionRequest.Decision.APPROVE, "checked"),
+                    new DecisionRequest(DecisionRequest.Decision.APPROVE, "checked", LifecycleApi.allTicked(), null),
                     new ApprovalService.Reviewer("reviewer", true));
             RestartResumeIT.awaitStatus(app, runId, RunStatus.COMPLETED);
             assertThat(app.getBean(RunRepository.class).find(runId).orElseThrow().outcome()).isEqualTo("PROMOTED");

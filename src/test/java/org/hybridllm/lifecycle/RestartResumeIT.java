@@ -57,7 +57,7 @@ class RestartResumeIT {
                     .query(String.class).single()).isEqualTo(approvalId);
 
             second.getBean(ApprovalService.class).decide(UUID.fromString(approvalId),
-                    new DecisionRequest(DecisionRequest.Decision.APPROVE, "ok after restart"),
+                    new DecisionRequest(DecisionRequest.Decision.APPROVE, "ok after restart", LifecycleApi.allTicked(), null),
                     new ApprovalService.Reviewer("reviewer", true));
             awaitStatus(second, runId, RunStatus.COMPLETED);
             assertThat(runs.find(runId).orElseThrow().outcome()).isEqualTo("PROMOTED");

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 public record Approval(UUID id, UUID runId, String gateType, Status status, String requestedBy,
                        @JsonRawValue String evidence,
-                       String decidedBy, OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt) {
+                       String decidedBy, OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt,
+                       @JsonRawValue String checklist, String evidenceSha256, OffsetDateTime escalatedAt) {
 
     public enum Status { PENDING, APPROVED, REJECTED }
 

@@ -15,7 +15,8 @@ public class ApprovalRepository {
             rs.getObject("run_id", UUID.class), rs.getString("gate_type"),
             Approval.Status.valueOf(rs.getString("status")), rs.getString("requested_by"),
             rs.getString("evidence"), rs.getString("decided_by"), rs.getObject("decided_at", OffsetDateTime.class),
-            rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class));
+            rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class), rs.getString("checklist"),
+            rs.getString("evidence_sha256"), rs.getObject("escalated_at", OffsetDateTime.class));
 
     private final JdbcClient jdbc;
 
@@ -54,11 +55,22 @@ public class ApprovalRepository {
         return jdbc.sql("select * from approval where status = 'PENDING' order by created_at").query(MAPPER).list();
     }
 
-    public void decide(UUID id, Approval.Status status, String decidedBy, String comment) {
+    public void decide(UUID id, Approval.Status status, String decidedBy, String comment, String checklistJson,
+                       String evidenceSha256) {
         jdbc.sql("""
-                        update approval set status = ?, decided_by = ?, decided_at = now(), comment = ?
+                        update approval set status = ?, decided_by = ?, decided_at = now(), comment = ?,
+                               checklist = ?::jsonb, evidence_sha256 = ?
                         where id = ? and status = 'PENDING'""")
-                .params(status.name(), decidedBy, comment, id)
+                .params(status.name(), decidedBy, comment, checklistJson, evidenceSha256, id)
                 .update();
+    }
+
+    public List<Approval> findDecided(int limit) {
+        return jdbc.sql("select * from approval where status <> 'PENDING' order by decided_at desc limit ?")
+                .param(limit).query(MAPPER).list();
+    }
+
+    public void markEscalated(UUID id) {
+        jdbc.sql("update approval set escalated_at = now() where id = ? and escalated_at is null").param(id).update();
     }
 }

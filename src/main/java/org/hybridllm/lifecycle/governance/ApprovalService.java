@@ -1,10 +1,14 @@
 package org.hybridllm.lifecycle.governance;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.ApiProblems;
 import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.Jsonb;
+import org.hybridllm.lifecycle.tracking.Sha256;
 import org.hybridllm.lifecycle.tracking.RunRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,8 +28,11 @@ public class ApprovalService {
     private final RunRepository runs;
     private final Outbox outbox;
     private final AuditLog audit;
+    private final ObjectMapper json;
 
-    public ApprovalService(ApprovalRepository approvals, RunRepository runs, Outbox outbox, AuditLog audit) {
+    public ApprovalService(ApprovalRepository approvals, RunRepository runs, Outbox outbox, AuditLog audit,
+                           ObjectMapper json) {
+        this.json = json;
         this.approvals = approvals;
         this.runs = runs;
         this.outbox = outbox;
@@ -60,11 +67,29 @@ public class ApprovalService {
         if (target == Approval.Status.REJECTED && (comment == null || comment.isEmpty())) {
             throw ApiProblems.invalid("comment", "A rejection needs a comment saying why.");
         }
-        approvals.decide(approvalId, target, reviewer.name(), comment);
+        String evidenceSha256 = Sha256.of(approval.evidence());
+        if (request.evidenceSha256() != null && !request.evidenceSha256().equals(evidenceSha256)) {
+            throw ApiProblems.conflict("evidence-changed", "The evidence changed since it was shown to you; "
+                    + "reload the review before deciding.");
+        }
+        if (target == Approval.Status.APPROVED) {
+            List<String> unticked = ReviewChecklist.mandatory().stream()
+                    .filter(item -> request.checklist().get(item) == null || !request.checklist().get(item).ticked())
+                    .map(ReviewChecklist::title)
+                    .toList();
+            if (!unticked.isEmpty()) {
+                throw ApiProblems.invalid("checklist", "To approve, every checklist item must be ticked; not ticked: "
+                        + String.join(", ", unticked) + ".");
+            }
+        }
+        approvals.decide(approvalId, target, reviewer.name(), comment, Jsonb.write(json, request.checklist()),
+                evidenceSha256);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("gateType", approval.gateType());
         details.put("decision", request.decision().name());
         details.put("comment", comment);
+        details.put("checklist", request.checklist());
+        details.put("evidenceSha256", evidenceSha256);
         audit.record(reviewer.name(), "APPROVAL_" + target.name(), "approval", approvalId, approval.runId(), details);
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put("approvalDecision", request.decision().name());

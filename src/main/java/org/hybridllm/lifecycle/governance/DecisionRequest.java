@@ -1,10 +1,29 @@
 package org.hybridllm.lifecycle.governance;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.util.Map;
 
-/** A reviewer's decision on a gate: {@code {"decision": "APPROVE" | "REJECT", "comment": "..."}}. */
-public record DecisionRequest(@NotNull Decision decision, @Size(max = 4000) String comment) {
+/**
+ * A reviewer's decision on a gate.
+ *
+ * @param checklist      per {@link ReviewChecklist} item: ticked, with an optional note; all ticked to approve
+ * @param evidenceSha256 the hash of the evidence the reviewer saw (optional); refused if the evidence changed since
+ */
+public record DecisionRequest(@NotNull Decision decision, @Size(max = 4000) String comment,
+                              Map<ReviewChecklist, @Valid ChecklistEntry> checklist, String evidenceSha256) {
 
     public enum Decision { APPROVE, REJECT }
+
+    public record ChecklistEntry(boolean ticked, @Size(max = 1000) String note) {
+    }
+
+    public DecisionRequest {
+        checklist = checklist == null ? Map.of() : Map.copyOf(checklist);
+    }
+
+    public DecisionRequest(Decision decision, String comment) {
+        this(decision, comment, Map.of(), null);
+    }
 }
