@@ -8,6 +8,7 @@ import java.util.List;
 import org.hybridllm.lifecycle.api.ApiProblems;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -51,6 +52,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    @Order(1)
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**", "/error")
                 .authorizeHttpRequests(auth -> auth
@@ -71,6 +73,22 @@ public class SecurityConfiguration {
                         })
                         .accessDeniedHandler((request, response, ex) -> writeProblem(response, json,
                                 HttpStatus.FORBIDDEN, "forbidden", "Your role does not allow this action.")));
+        return http.build();
+    }
+
+    /**
+     * The reviewer console: form login with a session, CSRF protection on every form, session cookie HttpOnly,
+     * SameSite=Lax and Secure (configurable for plain-HTTP hosts other than localhost).
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain console(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/login", "/webjars/**", "/console.css", "/favicon.ico").permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.defaultSuccessUrl("/console", false))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .csrf(Customizer.withDefaults());
         return http.build();
     }
 

@@ -28,4 +28,16 @@ public class AuditLog {
                 .params(actor, action, entityType, String.valueOf(entityId), runId, Jsonb.write(json, details == null ? Map.of() : details))
                 .update();
     }
+
+    public record Event(long id, java.time.OffsetDateTime occurredAt, String actor, String action, String entityType,
+                        String entityId, String details) {
+    }
+
+    public java.util.List<Event> forRun(UUID runId) {
+        return jdbc.sql("select * from audit_event where run_id = ? order by id").param(runId)
+                .query((rs, i) -> new Event(rs.getLong("id"), rs.getObject("occurred_at", java.time.OffsetDateTime.class),
+                        rs.getString("actor"), rs.getString("action"), rs.getString("entity_type"),
+                        rs.getString("entity_id"), rs.getString("details")))
+                .list();
+    }
 }
