@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -177,6 +178,17 @@ class LifecycleRunIT {
         Object championBefore = jdbc.sql("""
                         select a.model_version_id from model_alias a join use_case u on u.id = a.use_case_id
                         where u.key = ? and a.alias = 'champion'""").param(useCase).query(Long.class).single();
+
+        // left undecided past lifecycle.governance.escalate-after (3 s in tests), the review is escalated, still open
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (jdbc.sql("select escalated_at is not null from approval where id = ?").param(UUID.fromString(approvalId))
+                .query(Boolean.class).single() == Boolean.FALSE) {
+            assertThat(Instant.now()).as("review escalated in time").isBefore(deadline);
+            LifecycleApi.sleep(250);
+        }
+        assertThat(jdbc.sql("select count(*) from audit_event where entity_id = ? and action = 'REVIEW_ESCALATED'"
+                        + " and details->>'escalatedTo' = 'ADMIN'").param(approvalId).query(Long.class).single())
+                .isEqualTo(1);
 
         // four-eyes: admin holds REVIEWER but started this run
         var own = api.decide(LifecycleApi.ADMIN, approvalId, "APPROVE", "looks fine");

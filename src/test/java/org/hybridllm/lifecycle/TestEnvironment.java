@@ -49,6 +49,7 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         properties.put("lifecycle.embedded-port", enginePort);
         properties.put("lifecycle.artifact-dir", artifactDir());
         properties.put("lifecycle.fine-tune-poll-interval", "PT1S");
+        properties.put("lifecycle.governance.escalate-after", "PT3S");
         return properties;
     }
 

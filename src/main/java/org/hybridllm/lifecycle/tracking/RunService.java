@@ -26,10 +26,13 @@ public class RunService {
     private final TransactionTemplate transaction;
     private final AuditLog audit;
     private final Duration fineTunePollInterval;
+    private final Duration reviewEscalateAfter;
 
     public RunService(RunRepository runs, JdbcClient jdbc, CamundaClient camunda, TransactionTemplate transaction,
                       AuditLog audit,
-                      @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval) {
+                      @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
+                      @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
+        this.reviewEscalateAfter = reviewEscalateAfter;
         this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
         this.jdbc = jdbc;
@@ -73,7 +76,8 @@ public class RunService {
                     .bpmnProcessId(PROCESS_ID)
                     .latestVersion()
                     .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
-                            "fineTunePollInterval", fineTunePollInterval.toString()))
+                            "fineTunePollInterval", fineTunePollInterval.toString(),
+                            "reviewEscalateAfter", reviewEscalateAfter.toString()))
                     .send()
                     .join();
             runs.attachProcessInstance(runId, instance.getProcessInstanceKey());
