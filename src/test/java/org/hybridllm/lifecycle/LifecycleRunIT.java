@@ -262,4 +262,52 @@ class LifecycleRunIT {
         assertThat(jdbc.sql("select count(*) from artifact where run_id = ?").param(runId).query(Long.class)
                 .single()).isZero();
     }
+
+    @Test
+    void aReviewerSendsTheRunBackToTheDatasetStageAndTheNewRevisionIsReviewedAgain() {
+        String useCase = "tickets-changes";
+        sampleData.loadInto(useCase);
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, useCase);
+        String firstApproval = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL").path("pendingApprovals").get(0)
+                .path("id").asText();
+
+        Map<String, Object> noTarget = new java.util.HashMap<>(Map.of("decision", "REQUEST_CHANGES",
+                "comment", "Drop the tickets from the March outage"));
+        var refused = api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/approvals/" + firstApproval + "/decision",
+                noTarget);
+        assertThat(refused.getStatusCode().value()).isEqualTo(400);
+        assertThat(refused.getBody().path("field").asText()).isEqualTo("changeTarget");
+        noTarget.put("changeTarget", "DATASET");
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/approvals/" + firstApproval + "/decision",
+                noTarget).getStatusCode().value()).isEqualTo(200);
+        api.awaitStatus(runId, TIMEOUT, "AWAITING_CHANGES");
+
+        // only the run's engineers continue it, and only while it waits for changes
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/runs/" + runId + "/changes-addressed",
+                Map.of("note", "x")).getStatusCode().value()).isEqualTo(403);
+        var addressed = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/changes-addressed",
+                Map.of("note", "outage tickets relabelled"));
+        assertThat(addressed.getStatusCode().value()).isEqualTo(200);
+        assertThat(addressed.getBody().path("revision").asInt()).isEqualTo(1);
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/changes-addressed",
+                Map.of()).getStatusCode().value()).isEqualTo(409);
+
+        JsonNode again = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        String secondApproval = again.path("pendingApprovals").get(0).path("id").asText();
+        assertThat(secondApproval).isNotEqualTo(firstApproval);
+        // the stages from the dataset on ran again as revision 1; the ones before it did not
+        assertThat(jdbc.sql("select count(*) from dataset_version where run_id = ?").param(runId).query(Long.class)
+                .single()).isEqualTo(2);
+        assertThat(jdbc.sql("select stage from run_stage where run_id = ? and stage like '%@r1' order by completed_at")
+                .param(runId).query(String.class).list()).containsExactly("lifecycle.dataset.build@r1",
+                "lifecycle.finetune.submit@r1", "lifecycle.finetune.register-model@r1", "lifecycle.evaluate.compare@r1");
+        assertThat(jdbc.sql("select status || ':' || change_target from approval where id = ?")
+                .param(UUID.fromString(firstApproval)).query(String.class).single()).isEqualTo("CHANGES_REQUESTED:DATASET");
+
+        assertThat(api.decide(LifecycleApi.REVIEWER, secondApproval, "APPROVE", "better now").getStatusCode().value())
+                .isEqualTo(200);
+        JsonNode done = api.awaitStatus(runId, TIMEOUT, "COMPLETED");
+        assertThat(done.path("outcome").asText()).isEqualTo("PROMOTED");
+        assertThat(done.path("approvals")).hasSize(2);
+    }
 }

@@ -79,7 +79,8 @@ public class BuildDatasetWorker {
     }
 
     DatasetBuilt build(UUID runId, long feedbackUpToId) {
-        UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
+        var run = runs.find(runId).orElseThrow();
+        UseCase useCase = useCases.get(run.useCaseId());
         DatasetBuilder.Split split = builder.build(feedback.idealOutputs(useCase.id(), feedbackUpToId),
                 useCase.labelNames(), seed);
         if (split.total() < useCase.minLabelledExamples()) {
@@ -94,7 +95,8 @@ public class BuildDatasetWorker {
         Artifact test = storeSplit(runId, "test", system, split.test());
         String sha256 = Sha256.of(train.sha256() + "\n" + validation.sha256() + "\n" + test.sha256());
 
-        long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(), split, seed);
+        long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(), split, seed,
+                run.revision());
         datasets.linkFeedback(id, "train", split.train());
         datasets.linkFeedback(id, "validation", split.validation());
         datasets.linkFeedback(id, "test", split.test());

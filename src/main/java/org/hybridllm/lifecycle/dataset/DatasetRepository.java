@@ -27,19 +27,19 @@ public class DatasetRepository {
 
     /** Inserts a new version, numbered after the use case's latest (call inside a transaction). */
     public long insert(long useCaseId, UUID runId, String sha256, long trainArtifactId, long validationArtifactId,
-                       long testArtifactId, DatasetBuilder.Split split, long seed) {
+                       long testArtifactId, DatasetBuilder.Split split, long seed, int revision) {
         jdbc.sql("select pg_advisory_xact_lock(?)").param(useCaseId).query((rs, i) -> 1).list();
         return jdbc.sql("""
                         insert into dataset_version (use_case_id, run_id, version, sha256, train_artifact_id,
                                validation_artifact_id, test_artifact_id, train_rows, validation_rows, test_rows,
-                               candidates, duplicates_removed, pii_items_scrubbed, label_distribution, split_seed)
-                        select ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?
+                               candidates, duplicates_removed, pii_items_scrubbed, label_distribution, split_seed, revision)
+                        select ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?
                         from dataset_version where use_case_id = ?
                         returning id""")
                 .params(useCaseId, runId, sha256, trainArtifactId, validationArtifactId, testArtifactId,
                         split.train().size(), split.validation().size(), split.test().size(), split.candidates(),
                         split.duplicatesRemoved(), split.piiItemsScrubbed(), Jsonb.write(json, split.labelDistribution()), seed,
-                        useCaseId)
+                        revision, useCaseId)
                 .query(Long.class)
                 .single();
     }

@@ -53,8 +53,10 @@ public class RecordDecisionWorker {
         String rationale = result.get("rationale").toString();
         Map<String, Object> inputs = new LinkedHashMap<>();
         INPUTS.forEach(name -> inputs.put(name, variables.get(name)));
-        jdbc.sql("insert into decision (run_id, decision, rationale, inputs) values (?, ?, ?, ?::jsonb)")
-                .params(runId, decision, rationale, Jsonb.write(json, inputs))
+        jdbc.sql("""
+                        insert into decision (run_id, decision, rationale, inputs, revision)
+                        select ?, ?, ?, ?::jsonb, revision from lifecycle_run where id = ?""")
+                .params(runId, decision, rationale, Jsonb.write(json, inputs), runId)
                 .update();
         audit.record(AuditLog.SYSTEM, "DECISION_TAKEN", "decision", runId, runId,
                 Map.of("decision", decision, "rationale", rationale, "inputs", inputs));

@@ -28,11 +28,12 @@ public class FineTuneJobRepository {
     }
 
     public long insert(UUID runId, long datasetVersionId, String provider, String baseModel,
-                       Map<String, Object> hyperparameters) {
+                       Map<String, Object> hyperparameters, int revision) {
         return jdbc.sql("""
-                        insert into fine_tune_job (run_id, dataset_version_id, provider, base_model, hyperparameters, status)
-                        values (?, ?, ?, ?, ?::jsonb, 'QUEUED') returning id""")
-                .params(runId, datasetVersionId, provider, baseModel, Jsonb.write(json, hyperparameters))
+                        insert into fine_tune_job (run_id, dataset_version_id, provider, base_model, hyperparameters, status,
+                                                   revision)
+                        values (?, ?, ?, ?, ?::jsonb, 'QUEUED', ?) returning id""")
+                .params(runId, datasetVersionId, provider, baseModel, Jsonb.write(json, hyperparameters), revision)
                 .query(Long.class)
                 .single();
     }
@@ -58,6 +59,6 @@ public class FineTuneJobRepository {
     }
 
     public Optional<FineTuneJob> findByRun(UUID runId) {
-        return jdbc.sql("select * from fine_tune_job where run_id = ?").param(runId).query(MAPPER).optional();
+        return jdbc.sql("select * from fine_tune_job where run_id = ? order by id desc limit 1").param(runId).query(MAPPER).optional();
     }
 }

@@ -65,12 +65,14 @@ public class SubmitFineTuneWorker {
     }
 
     FineTuneSubmitted submit(UUID runId, long datasetVersionId, long tunedPromptVersionId) {
-        UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
+        var run = runs.find(runId).orElseThrow();
+        UseCase useCase = useCases.get(run.useCaseId());
         DatasetVersion dataset = datasets.get(datasetVersionId);
         Map<String, Object> hyperparameters = properties.hyperparameters();
-        long jobId = jobs.insert(runId, datasetVersionId, useCase.provider(), useCase.baseModel(), hyperparameters);
+        long jobId = jobs.insert(runId, datasetVersionId, useCase.provider(), useCase.baseModel(), hyperparameters,
+                run.revision());
         FineTuner fineTuner = providers.fineTuner(useCase.provider());
-        FineTuneRequest request = new FineTuneRequest("run-" + runId, useCase.baseModel(),
+        FineTuneRequest request = new FineTuneRequest("run-" + runId + (run.revision() == 0 ? "" : "-r" + run.revision()), useCase.baseModel(),
                 fileOf(dataset.trainArtifactId()), fileOf(dataset.validationArtifactId()),
                 prompts.get(tunedPromptVersionId).spec(), useCase.labels(), hyperparameters,
                 artifacts.workDirectory("fine-tune"));

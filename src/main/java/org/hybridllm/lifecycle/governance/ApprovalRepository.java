@@ -16,7 +16,8 @@ public class ApprovalRepository {
             Approval.Status.valueOf(rs.getString("status")), rs.getString("requested_by"),
             rs.getString("evidence"), rs.getString("decided_by"), rs.getObject("decided_at", OffsetDateTime.class),
             rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class), rs.getString("checklist"),
-            rs.getString("evidence_sha256"), rs.getObject("escalated_at", OffsetDateTime.class));
+            rs.getString("evidence_sha256"), rs.getObject("escalated_at", OffsetDateTime.class),
+            rs.getString("change_target"));
 
     private final JdbcClient jdbc;
 
@@ -56,12 +57,12 @@ public class ApprovalRepository {
     }
 
     public void decide(UUID id, Approval.Status status, String decidedBy, String comment, String checklistJson,
-                       String evidenceSha256) {
+                       String evidenceSha256, String changeTarget) {
         jdbc.sql("""
                         update approval set status = ?, decided_by = ?, decided_at = now(), comment = ?,
-                               checklist = ?::jsonb, evidence_sha256 = ?
+                               checklist = ?::jsonb, evidence_sha256 = ?, change_target = ?
                         where id = ? and status = 'PENDING'""")
-                .params(status.name(), decidedBy, comment, checklistJson, evidenceSha256, id)
+                .params(status.name(), decidedBy, comment, checklistJson, evidenceSha256, changeTarget, id)
                 .update();
     }
 

@@ -47,8 +47,11 @@ public class ApprovalService {
     public Approval decide(UUID approvalId, DecisionRequest request, Reviewer reviewer) {
         Approval approval = approvals.findForUpdate(approvalId)
                 .orElseThrow(() -> ApiProblems.notFound("approval", approvalId));
-        Approval.Status target = request.decision() == DecisionRequest.Decision.APPROVE
-                ? Approval.Status.APPROVED : Approval.Status.REJECTED;
+        Approval.Status target = switch (request.decision()) {
+            case APPROVE -> Approval.Status.APPROVED;
+            case REJECT -> Approval.Status.REJECTED;
+            case REQUEST_CHANGES -> Approval.Status.CHANGES_REQUESTED;
+        };
         if (!reviewer.hasReviewerRole()) {
             throw ApiProblems.forbidden("not-a-reviewer", "Only users with the REVIEWER role can decide a gate.");
         }
@@ -67,6 +70,15 @@ public class ApprovalService {
         if (target == Approval.Status.REJECTED && (comment == null || comment.isEmpty())) {
             throw ApiProblems.invalid("comment", "A rejection needs a comment saying why.");
         }
+        if (target == Approval.Status.CHANGES_REQUESTED) {
+            if (request.changeTarget() == null) {
+                throw ApiProblems.invalid("changeTarget", "Say which stage must change: PROMPT or DATASET.");
+            }
+            if (comment == null || comment.isEmpty()) {
+                throw ApiProblems.invalid("comment", "A change request needs a comment saying what to change.");
+            }
+        }
+        String changeTarget = target == Approval.Status.CHANGES_REQUESTED ? request.changeTarget().name() : null;
         String evidenceSha256 = Sha256.of(approval.evidence());
         if (request.evidenceSha256() != null && !request.evidenceSha256().equals(evidenceSha256)) {
             throw ApiProblems.conflict("evidence-changed", "The evidence changed since it was shown to you; "
@@ -83,17 +95,19 @@ public class ApprovalService {
             }
         }
         approvals.decide(approvalId, target, reviewer.name(), comment, Jsonb.write(json, request.checklist()),
-                evidenceSha256);
+                evidenceSha256, changeTarget);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("gateType", approval.gateType());
         details.put("decision", request.decision().name());
         details.put("comment", comment);
         details.put("checklist", request.checklist());
         details.put("evidenceSha256", evidenceSha256);
+        details.put("changeTarget", changeTarget);
         audit.record(reviewer.name(), "APPROVAL_" + target.name(), "approval", approvalId, approval.runId(), details);
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put("approvalDecision", request.decision().name());
         variables.put("approvalDecidedBy", reviewer.name());
+        variables.put("changeTarget", changeTarget);
         outbox.enqueue(DECIDED_MESSAGE, approvalId.toString(), variables);
         return approvals.find(approvalId).orElseThrow();
     }

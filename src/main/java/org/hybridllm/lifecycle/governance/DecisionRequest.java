@@ -12,9 +12,13 @@ import java.util.Map;
  * @param evidenceSha256 the hash of the evidence the reviewer saw (optional); refused if the evidence changed since
  */
 public record DecisionRequest(@NotNull Decision decision, @Size(max = 4000) String comment,
-                              Map<ReviewChecklist, @Valid ChecklistEntry> checklist, String evidenceSha256) {
+                              Map<ReviewChecklist, @Valid ChecklistEntry> checklist, String evidenceSha256,
+                              ChangeTarget changeTarget) {
 
-    public enum Decision { APPROVE, REJECT }
+    public enum Decision { APPROVE, REJECT, REQUEST_CHANGES }
+
+    /** The stage a REQUEST_CHANGES decision sends the run back to. */
+    public enum ChangeTarget { PROMPT, DATASET }
 
     public record ChecklistEntry(boolean ticked, @Size(max = 1000) String note) {
     }
@@ -23,7 +27,12 @@ public record DecisionRequest(@NotNull Decision decision, @Size(max = 4000) Stri
         checklist = checklist == null ? Map.of() : Map.copyOf(checklist);
     }
 
+    public DecisionRequest(Decision decision, String comment, Map<ReviewChecklist, ChecklistEntry> checklist,
+                           String evidenceSha256) {
+        this(decision, comment, checklist, evidenceSha256, null);
+    }
+
     public DecisionRequest(Decision decision, String comment) {
-        this(decision, comment, Map.of(), null);
+        this(decision, comment, Map.of(), null, null);
     }
 }

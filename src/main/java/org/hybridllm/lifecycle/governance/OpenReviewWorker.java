@@ -61,7 +61,9 @@ public class OpenReviewWorker {
 
     ReviewOpened open(UUID runId, String gateType, Map<String, Object> variables) {
         LifecycleRun run = runs.findForUpdate(runId).orElseThrow();
-        Optional<Approval> existing = approvals.latestFor(runId, gateType);
+        // a review whose changes were requested is closed: the new revision gets a review of its own
+        Optional<Approval> existing = approvals.latestFor(runId, gateType)
+                .filter(a -> a.status() != Approval.Status.CHANGES_REQUESTED);
         if (existing.isPresent()) {
             Approval approval = existing.get();
             if (approval.status() == Approval.Status.PENDING) {

@@ -17,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class RecordGateDecisionWorker {
 
-    public record GateDecided(String approvalDecision, String approvalDecidedBy, String approvalComment) {
+    public record GateDecided(String approvalDecision, String approvalDecidedBy, String approvalComment,
+                              String changeTarget) {
     }
 
     private final ApprovalRepository approvals;
@@ -44,9 +45,11 @@ public class RecordGateDecisionWorker {
         if (approval.status() == Approval.Status.PENDING) {
             throw new IllegalStateException("approval " + approvalId + " has no decision yet");
         }
-        runs.updateStatus(approval.runId(), RunStatus.RUNNING);
+        runs.updateStatus(approval.runId(), approval.status() == Approval.Status.CHANGES_REQUESTED
+                ? RunStatus.AWAITING_CHANGES : RunStatus.RUNNING);
         audit.record(AuditLog.SYSTEM, "GATE_" + approval.status().name(), "approval", approvalId, approval.runId(),
                 Map.of("gateType", approval.gateType(), "decidedBy", approval.decidedBy()));
-        return new GateDecided(approval.decision(), approval.decidedBy(), approval.comment());
+        return new GateDecided(approval.decision(), approval.decidedBy(), approval.comment(),
+                approval.changeTarget());
     }
 }

@@ -130,8 +130,16 @@ public class ReviewConsoleController {
             }
             boolean reviewer = user.getAuthorities().stream()
                     .anyMatch(a -> a.getAuthority().equals("ROLE_" + ApprovalService.REVIEWER_ROLE));
+            DecisionRequest.ChangeTarget changeTarget = null;
+            if (decision == DecisionRequest.Decision.REQUEST_CHANGES && form.get("changeTarget") != null) {
+                try {
+                    changeTarget = DecisionRequest.ChangeTarget.valueOf(form.get("changeTarget"));
+                } catch (IllegalArgumentException e) {
+                    throw ApiProblems.invalid("changeTarget", "Send the run back to PROMPT or DATASET.");
+                }
+            }
             Approval decided = service.decide(id, new DecisionRequest(decision, form.get("comment"), checklist,
-                    form.get("evidenceSha256")), new ApprovalService.Reviewer(user.getName(), reviewer));
+                    form.get("evidenceSha256"), changeTarget), new ApprovalService.Reviewer(user.getName(), reviewer));
             redirect.addFlashAttribute("message", "Decision recorded: " + decided.status());
             return "redirect:/console/runs/" + decided.runId();
         } catch (ErrorResponseException refused) {

@@ -59,7 +59,7 @@ public class SecurityConfiguration {
         http.securityMatcher("/api/**", "/actuator/**", "/error")
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/info", "/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume")
+                        .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume", "/api/runs/*/changes-addressed")
                         .hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/approvals/*/decision").authenticated()
                         .anyRequest().authenticated())

@@ -45,7 +45,7 @@ public class FinishRunWorker {
         }
         if (outcome == RunOutcome.FINE_TUNE_FAILED && reason == null) {
             // an error end event in the fine-tune stage does not carry the child's variables: ask the job
-            reason = jdbc.sql("select 'Fine-tuning failed: ' || coalesce(error, status) from fine_tune_job where run_id = ?")
+            reason = jdbc.sql("select 'Fine-tuning failed: ' || coalesce(error, status) from fine_tune_job where run_id = ? order by id desc limit 1")
                     .param(runId).query(String.class).optional().orElse("Fine-tuning failed");
         }
         runs.finish(runId, outcome, reason);

@@ -12,6 +12,7 @@ public record LifecycleRun(UUID id,
                            Long processInstanceKey,
                            String startedBy,
                            int attempt,
+                           int revision,
                            OffsetDateTime createdAt,
                            OffsetDateTime updatedAt,
                            OffsetDateTime finishedAt) {

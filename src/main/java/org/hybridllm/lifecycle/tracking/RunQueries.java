@@ -72,7 +72,7 @@ public class RunQueries {
                         default -> { }
                     }
                 });
-        RunView.Decision decision = jdbc.sql("select decision, rationale from decision where run_id = ?")
+        RunView.Decision decision = jdbc.sql("select decision, rationale from decision where run_id = ? order by revision desc limit 1")
                 .param(id)
                 .query((rs, i) -> new RunView.Decision(rs.getString(1), rs.getString(2)))
                 .optional().orElse(null);

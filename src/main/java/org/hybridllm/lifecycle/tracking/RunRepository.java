@@ -25,6 +25,7 @@ public class RunRepository {
             (Long) rs.getObject("process_instance_key"),
             rs.getString("started_by"),
             rs.getInt("attempt"),
+            rs.getInt("revision"),
             rs.getObject("created_at", OffsetDateTime.class),
             rs.getObject("updated_at", OffsetDateTime.class),
             rs.getObject("finished_at", OffsetDateTime.class));
@@ -51,7 +52,7 @@ public class RunRepository {
     }
 
     public List<LifecycleRun> findOpen() {
-        return jdbc.sql(SELECT + " where r.status in ('RUNNING', 'AWAITING_APPROVAL') order by r.created_at")
+        return jdbc.sql(SELECT + " where r.status in ('RUNNING', 'AWAITING_APPROVAL', 'AWAITING_CHANGES') order by r.created_at")
                 .query(MAPPER).list();
     }
 
@@ -77,6 +78,13 @@ public class RunRepository {
                                finished_at = now()
                         where id = ?""")
                 .params(outcome.status().name(), outcome.name(), failureReason, id)
+                .update();
+    }
+
+    /** The reviewer's requested changes are in: the stages from the one sent back to run again as a new revision. */
+    public void startRevision(UUID id) {
+        jdbc.sql("update lifecycle_run set status = 'RUNNING', revision = revision + 1, updated_at = now() where id = ?")
+                .param(id)
                 .update();
     }
 

@@ -2,9 +2,9 @@ package org.hybridllm.lifecycle.tracking;
 
 /** Where a lifecycle run stands, as recorded in Postgres (the system of record, not the engine). */
 public enum RunStatus {
-    RUNNING, AWAITING_APPROVAL, COMPLETED, REJECTED, FAILED, INTERRUPTED;
+    RUNNING, AWAITING_APPROVAL, AWAITING_CHANGES, COMPLETED, REJECTED, FAILED, INTERRUPTED;
 
     public boolean isOpen() {
-        return this == RUNNING || this == AWAITING_APPROVAL;
+        return this == RUNNING || this == AWAITING_APPROVAL || this == AWAITING_CHANGES;
     }
 }

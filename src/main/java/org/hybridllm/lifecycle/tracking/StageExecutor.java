@@ -31,11 +31,14 @@ public class StageExecutor {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final StageLedger ledger;
+    private final RunRepository runs;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final AuditLog audit;
 
-    public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json, AuditLog audit) {
+    public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json, AuditLog audit,
+                         RunRepository runs) {
+        this.runs = runs;
         this.audit = audit;
         this.ledger = ledger;
         this.transaction = transaction;
@@ -44,7 +47,9 @@ public class StageExecutor {
 
     public <T> T once(ActivatedJob job, Class<T> outputType, Function<UUID, T> work) {
         UUID runId = runIdOf(job);
-        String stage = job.getType();
+        // a run sent back by a reviewer runs its stages again as a new revision, recorded under their own key
+        int revision = runs.find(runId).map(LifecycleRun::revision).orElse(0);
+        String stage = revision == 0 ? job.getType() : job.getType() + "@r" + revision;
         try {
             Optional<String> stored = ledger.completedOutput(runId, stage);
             if (stored.isPresent()) {

@@ -1,0 +1,70 @@
+package org.hybridllm.lifecycle.governance;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.feedback.FeedbackRepository;
+import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.LifecycleRun;
+import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.RunStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The engineer's answer to a reviewer's change request: the run (AWAITING_CHANGES) goes back to the stage the
+ * reviewer named and runs from there as a new revision. The message to the engine goes through the outbox.
+ */
+@RestController
+public class ChangeRequestController {
+
+    public static final String CHANGES_ADDRESSED_MESSAGE = "changes-addressed";
+
+    public record ChangesAddressed(@Size(max = 4000) String note) {
+    }
+
+    private final RunRepository runs;
+    private final Outbox outbox;
+    private final AuditLog audit;
+    private final TransactionTemplate transaction;
+    private final FeedbackRepository feedback;
+
+    public ChangeRequestController(RunRepository runs, Outbox outbox, AuditLog audit,
+                                   TransactionTemplate transaction, FeedbackRepository feedback) {
+        this.feedback = feedback;
+        this.runs = runs;
+        this.outbox = outbox;
+        this.audit = audit;
+        this.transaction = transaction;
+    }
+
+    @PostMapping("/api/runs/{id}/changes-addressed")
+    public Map<String, Object> changesAddressed(@PathVariable UUID id,
+                                                @Valid @RequestBody(required = false) ChangesAddressed body,
+                                                Principal user) {
+        return transaction.execute(status -> {
+            LifecycleRun run = runs.findForUpdate(id).orElseThrow(() -> ApiProblems.notFound("run", id));
+            if (run.status() != RunStatus.AWAITING_CHANGES) {
+                throw ApiProblems.conflict("run-not-awaiting-changes", "Run " + id + " is " + run.status()
+                        + "; only a run a reviewer sent back (AWAITING_CHANGES) can continue with changes.");
+            }
+            runs.startRevision(id);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("revision", run.revision() + 1);
+            details.put("note", body == null ? null : body.note());
+            audit.record(user.getName(), "CHANGES_ADDRESSED", "lifecycle_run", id, id, details);
+            // the new revision builds from the feedback as it is now (the engineer may have added corrections)
+            long feedbackUpToId = feedback.summarise(run.useCaseId()).feedbackUpToId();
+            outbox.enqueue(CHANGES_ADDRESSED_MESSAGE, id.toString(), Map.of("revision", run.revision() + 1,
+                    "feedbackUpToId", feedbackUpToId));
+            return Map.of("runId", id, "revision", run.revision() + 1, "status", RunStatus.RUNNING);
+        });
+    }
+}
