@@ -170,9 +170,15 @@ public class ReviewConsoleController {
                 && evidence.get("candidateEvalRunId") instanceof Number candidate) {
             List<ClassificationMetrics.LabelMetrics> a = evalResults.perLabel(champion.longValue());
             List<ClassificationMetrics.LabelMetrics> b = evalResults.perLabel(candidate.longValue());
-            chart.put("labels", a.stream().map(ClassificationMetrics.LabelMetrics::label).toList());
-            chart.put("champion", a.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
-            chart.put("candidate", b.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
+            List<String> labels = new java.util.ArrayList<>(a.stream().map(ClassificationMetrics.LabelMetrics::label).toList());
+            List<Object> championF1 = new java.util.ArrayList<>(a.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
+            List<Object> candidateF1 = new java.util.ArrayList<>(b.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
+            labels.add("overall (macro)"); // the last bar pair: the whole test split
+            championF1.add(evidence.get("championMacroF1"));
+            candidateF1.add(evidence.get("candidateMacroF1"));
+            chart.put("labels", labels);
+            chart.put("champion", championF1);
+            chart.put("candidate", candidateF1);
         }
         return chart;
     }
