@@ -16,6 +16,7 @@ public final class FakeJob {
                     case "getType" -> type;
                     case "getKey" -> key;
                     case "getRetries" -> retries;
+                    case "getProcessInstanceKey" -> key;
                     case "getVariablesAsMap" -> variables;
                     case "toString" -> "FakeJob[" + type + "]";
                     case "hashCode" -> System.identityHashCode(proxy);

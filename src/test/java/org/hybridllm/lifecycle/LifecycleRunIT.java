@@ -42,6 +42,8 @@ class LifecycleRunIT {
     SampleDataLoader sampleData;
     @Autowired
     BuildDatasetWorker datasetWorker;
+    @Autowired
+    io.camunda.client.CamundaClient camunda;
 
     LifecycleApi api;
 
@@ -309,5 +311,29 @@ class LifecycleRunIT {
         JsonNode done = api.awaitStatus(runId, TIMEOUT, "COMPLETED");
         assertThat(done.path("outcome").asText()).isEqualTo("PROMOTED");
         assertThat(done.path("approvals")).hasSize(2);
+    }
+
+    @Test
+    void aRunStartedOutsideTheAppIsRegisteredAndTrackedLikeAnyOther() {
+        String useCase = "tickets-outside";
+        sampleData.loadInto(useCase);
+        // the start event's form is a valid Camunda form for this engine
+        assertThat(camunda.newDeployResourceCommand().addResourceFromClasspath("bpmn/forms/start-run.form").send()
+                .join().getForm()).extracting(form -> form.getFormId()).containsExactly("start-run");
+        // as Tasklist's start form or Camunda Modeler's "Run" would: the process id and the form's variables only
+        long processInstanceKey = camunda.newCreateInstanceCommand().bpmnProcessId("llm-lifecycle").latestVersion()
+                .variables(Map.of("useCase", useCase, "startedBy", "maria")).send().join().getProcessInstanceKey();
+        Instant deadline = Instant.now().plusSeconds(60);
+        UUID runId = null;
+        while (runId == null) {
+            assertThat(Instant.now()).as("run registered").isBefore(deadline);
+            runId = jdbc.sql("select id from lifecycle_run where process_instance_key = ?").param(processInstanceKey)
+                    .query(UUID.class).optional().orElse(null);
+            LifecycleApi.sleep(200);
+        }
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        assertThat(awaiting.path("startedBy").asText()).isEqualTo("maria");
+        assertThat(awaiting.path("useCase").asText()).isEqualTo(useCase);
+        assertThat(awaiting.path("pendingApprovals").get(0).path("requestedBy").asText()).isEqualTo("maria");
     }
 }
