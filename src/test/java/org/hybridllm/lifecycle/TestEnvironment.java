@@ -50,6 +50,8 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         properties.put("lifecycle.artifact-dir", artifactDir());
         properties.put("lifecycle.fine-tune-poll-interval", "PT1S");
         properties.put("lifecycle.governance.escalate-after", "PT3S");
+        properties.put("lifecycle.webhooks.sources.ci.secret", WebhookIT.CI_SECRET);
+        properties.put("lifecycle.webhooks.sources.monitoring.secret", "monitoring-test-secret");
         return properties;
     }
 

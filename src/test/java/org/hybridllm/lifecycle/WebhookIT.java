@@ -1,0 +1,150 @@
+package org.hybridllm.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.webhook.WebhookSignature;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/** The signed webhook over real HTTP: authentication, replay window, idempotency (also concurrent), answers. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestEnvironment.class)
+class WebhookIT {
+
+    static final String CI_SECRET = "ci-test-secret";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aSignedDeliveryStartsOneRunAndARetriedOneGetsTheFirstAnswer() throws Exception {
+        String body = "{\"type\":\"run.start\",\"id\":\"evt-" + UUID.randomUUID() + "\",\"data\":{\"useCase\":\""
+                + SampleDataLoader.USE_CASE + "\"}}";
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        HttpResponse<String> first = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null, body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(first.body()).contains("runId");
+        HttpResponse<String> again = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null, body);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.body()).isEqualTo(first.body());
+        String runId = first.body().replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1");
+        assertThat(jdbc.sql("select started_by from lifecycle_run where id = ?").param(UUID.fromString(runId))
+                .query(String.class).single()).isEqualTo("webhook:ci");
+    }
+
+    @Test
+    void fiftyConcurrentDeliveriesWithOneIdempotencyKeyStartExactlyOneRun() {
+        String key = "concurrent-" + UUID.randomUUID();
+        String body = "{\"type\":\"run.start\",\"id\":\"" + key + "\",\"data\":{\"useCase\":\""
+                + SampleDataLoader.USE_CASE + "\"}}";
+        long runsBefore = countRuns();
+        List<CompletableFuture<HttpResponse<String>>> deliveries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String now = String.valueOf(Instant.now().getEpochSecond());
+            deliveries.add(sendAsync("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), key, body));
+        }
+        List<HttpResponse<String>> answers = deliveries.stream().map(CompletableFuture::join).toList();
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(202);
+        assertThat(answers).extracting(HttpResponse::body).containsOnly(answers.get(0).body());
+        assertThat(countRuns() - runsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void badRequestsGetTheRightStatusAndLeaveNoRowButAnAuditEntry() throws Exception {
+        long runsBefore = countRuns();
+        long deliveriesBefore = jdbc.sql("select count(*) from webhook_delivery").query(Long.class).single();
+        long auditBefore = jdbc.sql("select count(*) from audit_event where action = 'WEBHOOK_REJECTED'")
+                .query(Long.class).single();
+        String body = "{\"type\":\"run.start\",\"id\":\"evt-bad\",\"data\":{\"useCase\":\"" + SampleDataLoader.USE_CASE
+                + "\"}}";
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        String stale = String.valueOf(Instant.now().minusSeconds(600).getEpochSecond());
+        String future = String.valueOf(Instant.now().plusSeconds(600).getEpochSecond());
+
+        assertThat(send("ci", now, WebhookSignature.sign("wrong-secret", now, bytes(body)), null, body).statusCode())
+                .isEqualTo(401);
+        assertThat(send("ci", null, null, null, body).statusCode()).isEqualTo(401);
+        assertThat(send("ci", now, null, null, body).statusCode()).isEqualTo(401);
+        assertThat(send("ci", stale, WebhookSignature.sign(CI_SECRET, stale, bytes(body)), null, body).statusCode())
+                .isEqualTo(401);
+        assertThat(send("ci", future, WebhookSignature.sign(CI_SECRET, future, bytes(body)), null, body).statusCode())
+                .isEqualTo(401);
+        assertThat(send("nobody", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null, body).statusCode())
+                .isEqualTo(404);
+        String malformed = "{\"type\":\"run.start\",\"id\":\"x\",\"data\":{}}";
+        HttpResponse<String> missingField = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(malformed)),
+                null, malformed);
+        assertThat(missingField.statusCode()).isEqualTo(400);
+        assertThat(missingField.body()).contains("\"field\":\"useCase\"");
+        String notJson = "not json";
+        assertThat(send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(notJson)), null, notJson).statusCode())
+                .isEqualTo(400);
+        String drift = "{\"type\":\"drift.alert\",\"id\":\"d1\",\"data\":{\"useCase\":\"" + SampleDataLoader.USE_CASE
+                + "\"}}";
+        assertThat(send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(drift)), null, drift).statusCode())
+                .isEqualTo(422);
+        String huge = "{\"type\":\"run.start\",\"id\":\"big\",\"pad\":\"" + "x".repeat(300_000) + "\"}";
+        assertThat(send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(huge)), null, huge).statusCode())
+                .isEqualTo(413);
+
+        assertThat(countRuns()).isEqualTo(runsBefore);
+        assertThat(jdbc.sql("select count(*) from webhook_delivery").query(Long.class).single())
+                .isEqualTo(deliveriesBefore);
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'WEBHOOK_REJECTED'").query(Long.class)
+                .single() - auditBefore).isEqualTo(10);
+    }
+
+    private long countRuns() {
+        return jdbc.sql("select count(*) from lifecycle_run").query(Long.class).single();
+    }
+
+    private static byte[] bytes(String body) {
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> send(String source, String timestamp, String signature, String key, String body)
+            throws Exception {
+        return http.send(request(source, timestamp, signature, key, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private CompletableFuture<HttpResponse<String>> sendAsync(String source, String timestamp, String signature,
+                                                              String key, String body) {
+        return http.sendAsync(request(source, timestamp, signature, key, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String source, String timestamp, String signature, String key, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/webhooks/" + source))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (timestamp != null) {
+            request.header("X-Lifecycle-Timestamp", timestamp);
+        }
+        if (signature != null) {
+            request.header("X-Lifecycle-Signature", signature);
+        }
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return request.build();
+    }
+}
