@@ -336,4 +336,13 @@ class LifecycleRunIT {
         assertThat(awaiting.path("useCase").asText()).isEqualTo(useCase);
         assertThat(awaiting.path("pendingApprovals").get(0).path("requestedBy").asText()).isEqualTo("maria");
     }
+
+    @Test
+    void theApiIsDescribedByOpenApiAndSwaggerUiIsServed() {
+        var docs = http.getForEntity("/v3/api-docs", String.class);
+        assertThat(docs.getStatusCode().value()).isEqualTo(200);
+        assertThat(docs.getBody()).contains("\"openapi\"").contains("/api/runs").contains("/api/approvals/{id}/decision")
+                .contains("/api/webhooks/{source}");
+        assertThat(http.getForEntity("/swagger-ui/index.html", String.class).getStatusCode().value()).isEqualTo(200);
+    }
 }

@@ -95,6 +95,8 @@ public class SecurityConfiguration {
         }
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/webjars/**", "/console.css", "/favicon.ico").permitAll()
+                        // the API description is public: it says what the API accepts, not what it holds
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.defaultSuccessUrl("/console", false))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
