@@ -52,6 +52,8 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         properties.put("lifecycle.governance.escalate-after", "PT3S");
         properties.put("lifecycle.webhooks.sources.ci.secret", WebhookIT.CI_SECRET);
         properties.put("lifecycle.webhooks.sources.monitoring.secret", "monitoring-test-secret");
+        properties.put("lifecycle.webhooks.sources.feedback.secret", "feedback-test-secret");
+        properties.put("lifecycle.webhooks.sources.fine-tuning.secret", "fine-tuning-test-secret");
         return properties;
     }
 

@@ -94,7 +94,7 @@ class WebhookIT {
         HttpResponse<String> missingField = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(malformed)),
                 null, malformed);
         assertThat(missingField.statusCode()).isEqualTo(400);
-        assertThat(missingField.body()).contains("\"field\":\"useCase\"");
+        assertThat(missingField.body()).contains("\"field\":\"data.useCase\"");
         String notJson = "not json";
         assertThat(send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(notJson)), null, notJson).statusCode())
                 .isEqualTo(400);
@@ -111,6 +111,97 @@ class WebhookIT {
                 .isEqualTo(deliveriesBefore);
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'WEBHOOK_REJECTED'").query(Long.class)
                 .single() - auditBefore).isEqualTo(10);
+    }
+
+    @Test
+    void aFeedbackBatchIsStoredOnceAllOrNothing() throws Exception {
+        String secret = "feedback-test-secret";
+        String key = "fb-" + UUID.randomUUID();
+        String body = "{\"type\":\"feedback.batch\",\"id\":\"" + key + "\",\"data\":{\"useCase\":\""
+                + SampleDataLoader.USE_CASE + "\",\"items\":["
+                + "{\"externalId\":\"" + key + "-1\",\"input\":\"I was charged twice\",\"output\":\"billing\","
+                + "\"rating\":1},"
+                + "{\"externalId\":\"" + key + "-2\",\"input\":\"cannot log in\",\"output\":\"billing\","
+                + "\"rating\":-1,\"correctedOutput\":\"account_access\"}]}}";
+        long feedbackBefore = count("feedback");
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        HttpResponse<String> first = send("feedback", now, WebhookSignature.sign(secret, now, bytes(body)), null,
+                body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(first.body()).contains("\"items\":2", "\"interactionsCreated\":2");
+        HttpResponse<String> retried = send("feedback", now, WebhookSignature.sign(secret, now, bytes(body)), null,
+                body);
+        assertThat(retried.body()).isEqualTo(first.body());
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(count("feedback") - feedbackBefore).isEqualTo(2);
+        assertThat(jdbc.sql("select created_by from feedback f join interaction i on i.id = f.interaction_id "
+                + "where i.external_id = ?").param(key + "-2").query(String.class).single()).isEqualTo("webhook:feedback");
+
+        // one bad item: 400 naming it, nothing stored, no delivery recorded
+        String bad = body.replace(key, key + "-bad").replace("\"rating\":-1", "\"rating\":3");
+        long deliveries = count("webhook_delivery");
+        HttpResponse<String> refused = send("feedback", now, WebhookSignature.sign(secret, now, bytes(bad)), null, bad);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"field\":\"data.items[1].rating\"");
+        assertThat(count("feedback") - feedbackBefore).isEqualTo(2);
+        assertThat(count("webhook_delivery")).isEqualTo(deliveries);
+        // the ci source may not send feedback
+        assertThat(send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null, body).statusCode())
+                .isEqualTo(422);
+    }
+
+    @Test
+    void aFineTuneCallbackForAnUnknownJobIsRefusedAndForAKnownOneIsCorrelated() throws Exception {
+        String secret = "fine-tuning-test-secret";
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        String unknown = "{\"type\":\"fine_tune.callback\",\"id\":\"cb-" + UUID.randomUUID()
+                + "\",\"data\":{\"jobId\":\"ftjob-nope\",\"status\":\"succeeded\"}}";
+        long deliveries = count("webhook_delivery");
+        HttpResponse<String> refused = send("fine-tuning", now, WebhookSignature.sign(secret, now, bytes(unknown)),
+                null, unknown);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("webhook-fine-tune-job-unknown");
+        String missing = "{\"type\":\"fine_tune.callback\",\"id\":\"cb-x\",\"data\":{}}";
+        HttpResponse<String> noJobId = send("fine-tuning", now, WebhookSignature.sign(secret, now, bytes(missing)),
+                null, missing);
+        assertThat(noJobId.statusCode()).isEqualTo(400);
+        assertThat(noJobId.body()).contains("\"field\":\"data.jobId\"");
+        assertThat(count("webhook_delivery")).isEqualTo(deliveries);
+
+        // a job the app knows (its run need not be waiting: the message is buffered for the fine-tune stage)
+        UUID runId = UUID.randomUUID();
+        jdbc.sql("insert into lifecycle_run (id, use_case_id, status, started_by) "
+                + "select ?, id, 'CANCELLED', 'test' from use_case where key = ?")
+                .params(runId, SampleDataLoader.USE_CASE).update();
+        long artifactId = jdbc.sql("insert into artifact (kind, uri, sha256, bytes, run_id) values "
+                + "('DATASET_SPLIT', 'file:///dev/null', repeat('0', 64), 0, ?) returning id").param(runId)
+                .query(Long.class).single();
+        jdbc.sql("""
+                insert into dataset_version (use_case_id, run_id, version, sha256, train_artifact_id,
+                    validation_artifact_id, test_artifact_id, train_rows, validation_rows, test_rows, candidates,
+                    duplicates_removed, pii_items_scrubbed, label_distribution, split_seed)
+                select use_case_id, ?, 1000 + (select count(*) from dataset_version), repeat('0', 64), ?, ?, ?,
+                       0, 0, 0, 0, 0, 0, '{}', 1
+                from lifecycle_run where id = ?""")
+                .params(runId, artifactId, artifactId, artifactId, runId).update();
+        String jobId = "ftjob-" + UUID.randomUUID();
+        jdbc.sql("""
+                insert into fine_tune_job (run_id, dataset_version_id, provider, base_model, hyperparameters,
+                    external_id, status)
+                select ?, id, 'openai', 'gpt-4o-mini', '{}', ?, 'RUNNING' from dataset_version where run_id = ?""")
+                .params(runId, jobId, runId).update();
+        String known = "{\"type\":\"fine_tune.callback\",\"id\":\"cb-" + UUID.randomUUID()
+                + "\",\"data\":{\"jobId\":\"" + jobId + "\",\"status\":\"succeeded\"}}";
+        HttpResponse<String> accepted = send("fine-tuning", now, WebhookSignature.sign(secret, now, bytes(known)),
+                null, known);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.body()).contains("\"runId\":\"" + runId + "\"", "\"correlated\":\"fine-tune-callback\"");
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'FINE_TUNE_CALLBACK' and run_id = ?")
+                .param(runId).query(Long.class).single()).isEqualTo(1);
+    }
+
+    private long count(String table) {
+        return jdbc.sql("select count(*) from " + table).query(Long.class).single();
     }
 
     private long countRuns() {

@@ -53,6 +53,31 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(invalid(detail + "."));
     }
 
+    /**
+     * Spring MVC's own errors (404 no such path, 405, 406, 415, missing parameter...) come as problem details of
+     * type about:blank; give them a stable type too.
+     */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        if (body instanceof ProblemDetail problem && URI.create("about:blank").equals(problem.getType())) {
+            HttpStatus status = HttpStatus.resolve(statusCode.value());
+            String slug = status == null ? "http-" + statusCode.value()
+                    : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            problem.setType(URI.create(ApiProblems.TYPE_BASE + slug));
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            org.springframework.web.bind.MissingServletRequestParameterException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail body = invalid("Parameter '" + ex.getParameterName() + "' is required.");
+        body.setProperty("field", ex.getParameterName());
+        return ResponseEntity.badRequest().body(body);
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
         ProblemDetail body = invalid("Parameter '" + ex.getName() + "' has an invalid value: " + ex.getValue());

@@ -61,6 +61,82 @@ public class DatasetRepository {
                 .query(this::map).list();
     }
 
+    /** Every use case's versions when {@code useCaseId} is null; newest first. */
+    public List<DatasetVersion> find(Long useCaseId) {
+        return jdbc.sql("""
+                        select * from dataset_version where cast(? as bigint) is null or use_case_id = ?
+                        order by created_at desc, id desc""")
+                .params(useCaseId, useCaseId).query(this::map).list();
+    }
+
+    public java.util.Optional<DatasetVersion> findById(long id) {
+        return jdbc.sql("select * from dataset_version where id = ?").param(id).query(this::map).optional();
+    }
+
+    public DatasetLineage lineage(DatasetVersion dataset) {
+        long id = dataset.id();
+        String useCase = jdbc.sql("select key from use_case where id = ?").param(dataset.useCaseId())
+                .query(String.class).single();
+        String runStatus = jdbc.sql("select status from lifecycle_run where id = ?").param(dataset.runId())
+                .query(String.class).single();
+        Map<String, Long> feedbackBySplit = new java.util.HashMap<>();
+        jdbc.sql("select split, count(*) from dataset_version_feedback where dataset_version_id = ? group by split")
+                .param(id).query((rs, i) -> feedbackBySplit.put(rs.getString(1), rs.getLong(2))).list();
+        List<DatasetLineage.SplitFile> files = List.of(
+                splitFile(id, "train", dataset.trainArtifactId(), dataset.trainRows(), feedbackBySplit),
+                splitFile(id, "validation", dataset.validationArtifactId(), dataset.validationRows(), feedbackBySplit),
+                splitFile(id, "test", dataset.testArtifactId(), dataset.testRows(), feedbackBySplit));
+        long interactions = jdbc.sql("""
+                        select count(distinct f.interaction_id) from dataset_version_feedback d
+                        join feedback f on f.id = d.feedback_id where d.dataset_version_id = ?""")
+                .param(id).query(Long.class).single();
+        List<DatasetLineage.PromptVersionCount> byPrompt = jdbc.sql("""
+                        select p.version, count(*) from dataset_version_feedback d
+                        join feedback f on f.id = d.feedback_id join interaction i on i.id = f.interaction_id
+                        left join prompt_version p on p.id = i.prompt_version_id
+                        where d.dataset_version_id = ? group by p.version order by p.version nulls first""")
+                .param(id)
+                .query((rs, i) -> new DatasetLineage.PromptVersionCount((Integer) rs.getObject(1), rs.getLong(2)))
+                .list();
+        List<DatasetLineage.FineTuneJobRef> jobs = jdbc.sql("""
+                        select id, run_id, provider, external_id, status from fine_tune_job
+                        where dataset_version_id = ? order by id""")
+                .param(id)
+                .query((rs, i) -> new DatasetLineage.FineTuneJobRef(rs.getLong("id"),
+                        rs.getObject("run_id", UUID.class), rs.getString("provider"), rs.getString("external_id"),
+                        rs.getString("status")))
+                .list();
+        List<DatasetLineage.ModelRef> models = jdbc.sql("""
+                        select id, name, kind, external_ref, artifact_id from model_version
+                        where dataset_version_id = ? order by id""")
+                .param(id)
+                .query((rs, i) -> new DatasetLineage.ModelRef(rs.getLong("id"), rs.getString("name"),
+                        rs.getString("kind"), rs.getString("external_ref"), (Long) rs.getObject("artifact_id")))
+                .list();
+        List<DatasetLineage.AliasChange> aliases = jdbc.sql("""
+                        select h.alias, h.model_version_id, h.changed_by, h.run_id, h.changed_at
+                        from model_alias_history h join model_version m on m.id = h.model_version_id
+                        where m.dataset_version_id = ? order by h.id""")
+                .param(id)
+                .query((rs, i) -> new DatasetLineage.AliasChange(rs.getString("alias"),
+                        rs.getLong("model_version_id"), rs.getString("changed_by"),
+                        rs.getObject("run_id", UUID.class),
+                        rs.getObject("changed_at", java.time.OffsetDateTime.class)))
+                .list();
+        long feedbackRows = feedbackBySplit.values().stream().mapToLong(Long::longValue).sum();
+        return new DatasetLineage(dataset, useCase, dataset.runId(), runStatus, files, feedbackRows, interactions,
+                byPrompt, jobs, models, aliases);
+    }
+
+    private DatasetLineage.SplitFile splitFile(long datasetId, String split, long artifactId, int rows,
+                                               Map<String, Long> feedbackBySplit) {
+        return jdbc.sql("select sha256, bytes from artifact where id = ?").param(artifactId)
+                .query((rs, i) -> new DatasetLineage.SplitFile(split, artifactId, rs.getString("sha256"),
+                        rs.getLong("bytes"), rows, feedbackBySplit.getOrDefault(split, 0L),
+                        "/api/datasets/" + datasetId + "/files/" + split + ".jsonl"))
+                .single();
+    }
+
     private DatasetVersion map(ResultSet rs, int row) throws SQLException {
         try {
             return new DatasetVersion(rs.getLong("id"), rs.getLong("use_case_id"), rs.getObject("run_id", UUID.class),

@@ -52,6 +52,44 @@ public class FeedbackRepository {
         return new Summary(interactions, feedback, negative, labelled, fresh, upTo);
     }
 
+    /**
+     * Feedback, newest first, filtered by use case, by the prompt version that produced the output, and by run
+     * (the feedback a run's dataset versions were built from); a null filter matches everything.
+     */
+    public List<FeedbackView> find(Long useCaseId, Long promptVersionId, java.util.UUID runId, long offset,
+                                   int limit) {
+        return jdbc.sql("""
+                        select f.id, f.interaction_id, u.key as use_case, i.external_id, p.version as prompt_version,
+                               i.input, i.output, f.rating, f.corrected_output, f.comment, f.created_by, f.created_at
+                        """ + FILTERED + " order by f.id desc limit ? offset ?")
+                .params(useCaseId, useCaseId, promptVersionId, promptVersionId, runId, runId, limit, offset)
+                .query((rs, i) -> new FeedbackView(rs.getLong("id"), rs.getLong("interaction_id"),
+                        rs.getString("use_case"), rs.getString("external_id"),
+                        (Integer) rs.getObject("prompt_version"), rs.getString("input"), rs.getString("output"),
+                        rs.getObject("rating") == null ? null : rs.getInt("rating"), rs.getString("corrected_output"),
+                        rs.getString("comment"), rs.getString("created_by"),
+                        rs.getObject("created_at", java.time.OffsetDateTime.class)))
+                .list();
+    }
+
+    public long count(Long useCaseId, Long promptVersionId, java.util.UUID runId) {
+        return jdbc.sql("select count(*) " + FILTERED)
+                .params(useCaseId, useCaseId, promptVersionId, promptVersionId, runId, runId)
+                .query(Long.class).single();
+    }
+
+    private static final String FILTERED = """
+            from feedback f
+            join interaction i on i.id = f.interaction_id
+            join use_case u on u.id = i.use_case_id
+            left join prompt_version p on p.id = i.prompt_version_id
+            where (cast(? as bigint) is null or i.use_case_id = ?)
+              and (cast(? as bigint) is null or i.prompt_version_id = ?)
+              and (cast(? as uuid) is null or exists (
+                    select 1 from dataset_version_feedback dvf join dataset_version d on d.id = dvf.dataset_version_id
+                    where dvf.feedback_id = f.id and d.run_id = ?))
+            """;
+
     public record IdealOutput(long feedbackId, long interactionId, String input, String idealOutput) {
     }
 

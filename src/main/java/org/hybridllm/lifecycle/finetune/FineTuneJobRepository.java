@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle.finetune;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
@@ -52,6 +53,20 @@ public class FineTuneJobRepository {
                 .params(status.state().name(), Jsonb.write(json, status.metrics() == null ? Map.of() : status.metrics()),
                         status.error(), status.modelRef(), id)
                 .update();
+    }
+
+    /** Marks the run's unfinished jobs CANCELLED and returns them (so the provider can be told). */
+    public List<FineTuneJob> cancelOpen(UUID runId, String reason) {
+        return jdbc.sql("""
+                        update fine_tune_job set status = 'CANCELLED', error = ?, updated_at = now()
+                        where run_id = ? and status in ('QUEUED', 'RUNNING') returning *""")
+                .params(reason, runId).query(MAPPER).list();
+    }
+
+    /** The job a provider's callback is about: the provider's own job id. */
+    public Optional<FineTuneJob> findByExternalId(String externalId) {
+        return jdbc.sql("select * from fine_tune_job where external_id = ? order by id desc limit 1")
+                .param(externalId).query(MAPPER).optional();
     }
 
     public FineTuneJob get(long id) {

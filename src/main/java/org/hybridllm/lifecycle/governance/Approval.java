@@ -10,7 +10,7 @@ public record Approval(UUID id, UUID runId, String gateType, Status status, Stri
                        @JsonRawValue String checklist, String evidenceSha256, OffsetDateTime escalatedAt,
                        String changeTarget) {
 
-    public enum Status { PENDING, APPROVED, REJECTED, CHANGES_REQUESTED }
+    public enum Status { PENDING, APPROVED, REJECTED, CHANGES_REQUESTED, CANCELLED }
 
     /** The decision as the process sees it (approvalDecision). */
     public String decision() {
@@ -18,7 +18,7 @@ public record Approval(UUID id, UUID runId, String gateType, Status status, Stri
             case APPROVED -> "APPROVE";
             case REJECTED -> "REJECT";
             case CHANGES_REQUESTED -> "REQUEST_CHANGES";
-            case PENDING -> null;
+            case PENDING, CANCELLED -> null;
         };
     }
 }

@@ -66,6 +66,14 @@ public class ApprovalRepository {
                 .update();
     }
 
+    /** A cancelled run's pending gates are closed, recorded as cancelled by whoever cancelled the run. */
+    public int cancelPending(UUID runId, String cancelledBy, String reason) {
+        return jdbc.sql("""
+                        update approval set status = 'CANCELLED', decided_by = ?, decided_at = now(), comment = ?
+                        where run_id = ? and status = 'PENDING'""")
+                .params(cancelledBy, reason, runId).update();
+    }
+
     public List<Approval> findDecided(int limit) {
         return jdbc.sql("select * from approval where status <> 'PENDING' order by decided_at desc limit ?")
                 .param(limit).query(MAPPER).list();

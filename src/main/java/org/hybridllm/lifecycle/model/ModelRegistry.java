@@ -86,6 +86,28 @@ public class ModelRegistry {
                 .update();
     }
 
+    public record AliasChange(long id, String alias, long modelVersionId, String modelName,
+                              long promptVersionId, UUID runId, String changedBy, OffsetDateTime changedAt) {
+    }
+
+    /** Every change of the use case's aliases, newest first. */
+    public List<AliasChange> history(long useCaseId) {
+        return jdbc.sql("""
+                        select h.*, m.name from model_alias_history h join model_version m on m.id = h.model_version_id
+                        where h.use_case_id = ? order by h.id desc""")
+                .param(useCaseId)
+                .query((rs, i) -> new AliasChange(rs.getLong("id"), rs.getString("alias"),
+                        rs.getLong("model_version_id"), rs.getString("name"), rs.getLong("prompt_version_id"),
+                        rs.getObject("run_id", UUID.class), rs.getString("changed_by"),
+                        rs.getObject("changed_at", OffsetDateTime.class)))
+                .list();
+    }
+
+    /** Serialises alias changes of one use case for the rest of the transaction. */
+    public void lockAliases(long useCaseId) {
+        jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(1, (int) useCaseId).query((rs, i) -> 1).list();
+    }
+
     public void clearAlias(long useCaseId, String alias) {
         jdbc.sql("delete from model_alias where use_case_id = ? and alias = ?").params(useCaseId, alias).update();
     }

@@ -32,8 +32,27 @@ public class PromptVersionRepository {
                 .list();
     }
 
+    public List<PromptVersion> findByUseCase(long useCaseId) {
+        return jdbc.sql("select * from prompt_version where use_case_id = ? order by version")
+                .param(useCaseId).query(this::map).list();
+    }
+
+    public Optional<PromptVersion> findByVersion(long useCaseId, int version) {
+        return jdbc.sql("select * from prompt_version where use_case_id = ? and version = ?")
+                .params(useCaseId, version).query(this::map).optional();
+    }
+
     public PromptVersion get(long id) {
         return jdbc.sql("select * from prompt_version where id = ?").param(id).query(this::map).single();
+    }
+
+    /** A stored prompt version, and whether this call created it (false: the same content existed). */
+    public record Stored(PromptVersion version, boolean created) {
+    }
+
+    @Transactional
+    public PromptVersion create(long useCaseId, PromptVersion.Purpose purpose, PromptSpec spec, String createdBy) {
+        return store(useCaseId, purpose, spec, createdBy).version();
     }
 
     /**
@@ -41,24 +60,20 @@ public class PromptVersionRepository {
      * twice and the existing version is returned.
      */
     @Transactional
-    public PromptVersion create(long useCaseId, PromptVersion.Purpose purpose, PromptSpec spec, String createdBy) {
+    public Stored store(long useCaseId, PromptVersion.Purpose purpose, PromptSpec spec, String createdBy) {
         String specJson = Jsonb.write(json, spec);
         String sha256 = Sha256.of(purpose.name() + "\n" + specJson);
-        Optional<PromptVersion> existing = jdbc.sql("select * from prompt_version where use_case_id = ? and sha256 = ?")
-                .params(useCaseId, sha256).query(this::map).optional();
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         // numbering is serialised per use case for the rest of the transaction
         jdbc.sql("select pg_advisory_xact_lock(?)").param(useCaseId).query((rs, i) -> 1).list();
-        jdbc.sql("""
+        int inserted = jdbc.sql("""
                         insert into prompt_version (use_case_id, version, purpose, spec, sha256, created_by)
                         select ?, coalesce(max(version), 0) + 1, ?, ?::jsonb, ?, ? from prompt_version where use_case_id = ?
                         on conflict (use_case_id, sha256) do nothing""")
                 .params(useCaseId, purpose.name(), specJson, sha256, createdBy, useCaseId)
                 .update();
-        return jdbc.sql("select * from prompt_version where use_case_id = ? and sha256 = ?")
+        PromptVersion stored = jdbc.sql("select * from prompt_version where use_case_id = ? and sha256 = ?")
                 .params(useCaseId, sha256).query(this::map).single();
+        return new Stored(stored, inserted == 1);
     }
 
     private PromptVersion map(ResultSet rs, int row) throws SQLException {

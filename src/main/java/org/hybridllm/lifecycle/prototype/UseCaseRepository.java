@@ -37,6 +37,20 @@ public class UseCaseRepository {
         return jdbc.sql("select * from use_case order by key").query(this::map).list();
     }
 
+    /** Inserts a new use case; an existing key is a {@link org.springframework.dao.DuplicateKeyException}. */
+    public UseCase insert(String key, String name, String description, List<LabelSpec> labels,
+                          double targetAccuracy, int minLabelledExamples, double plateauDelta, String provider,
+                          String baseModel) {
+        jdbc.sql("""
+                        insert into use_case (key, name, description, labels, target_accuracy, min_labelled_examples,
+                                              plateau_delta, provider, base_model)
+                        values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""")
+                .params(key, name, description, Jsonb.write(json, labels), targetAccuracy, minLabelledExamples,
+                        plateauDelta, provider, baseModel)
+                .update();
+        return findByKey(key).orElseThrow();
+    }
+
     /** Inserts the use case unless one with the same key exists; returns the stored one either way. */
     public UseCase insertIfAbsent(String key, String name, String description, List<LabelSpec> labels,
                                   double targetAccuracy, int minLabelledExamples, double plateauDelta,

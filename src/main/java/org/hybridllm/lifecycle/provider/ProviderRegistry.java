@@ -18,6 +18,14 @@ public class ProviderRegistry {
         this.fineTuners = fineTuners.stream().collect(Collectors.toMap(FineTuner::name, Function.identity()));
     }
 
+    public boolean hasProvider(String name) {
+        return providers.containsKey(name);
+    }
+
+    public java.util.Set<String> providerNames() {
+        return new java.util.TreeSet<>(providers.keySet());
+    }
+
     public ModelProvider provider(String name) {
         ModelProvider provider = providers.get(name);
         if (provider == null) {

@@ -61,7 +61,9 @@ public class SecurityConfiguration {
                         .requestMatchers("/actuator/health/**", "/actuator/info", "/error").permitAll()
                         // webhook senders authenticate with an HMAC signature, checked by the webhook itself
                         .requestMatchers(HttpMethod.POST, "/api/webhooks/*").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume", "/api/runs/*/changes-addressed")
+                        .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume", "/api/runs/*/cancel",
+                                "/api/runs/*/changes-addressed", "/api/use-cases", "/api/use-cases/*/prompt-versions",
+                                "/api/use-cases/*/champion/rollback", "/api/feedback", "/api/feedback/batch")
                         .hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/approvals/*/decision").authenticated()
                         .anyRequest().authenticated())

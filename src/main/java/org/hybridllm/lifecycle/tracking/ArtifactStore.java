@@ -117,6 +117,24 @@ public class ArtifactStore {
         }
     }
 
+    /**
+     * The artifact's file, checked against its registered sha256 by streaming it (no copy in memory), so a caller
+     * can then stream it on; a file that changed since it was registered is refused.
+     */
+    public Path verifiedFile(Artifact artifact) {
+        Path file = Path.of(URI.create(artifact.uri()));
+        try {
+            String actual = Sha256.of(file);
+            if (!actual.equals(artifact.sha256())) {
+                throw new IllegalStateException("artifact " + artifact.id() + " at " + artifact.uri()
+                        + " was modified: sha256 " + actual + " != registered " + artifact.sha256());
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read artifact " + artifact.uri(), e);
+        }
+    }
+
     public Path workDirectory(String purpose) {
         try {
             return Files.createDirectories(root.resolve("work").resolve(purpose));

@@ -7,7 +7,9 @@ public enum RunOutcome {
     CHAMPION_KEPT(RunStatus.COMPLETED),
     REJECTED(RunStatus.REJECTED),
     DATASET_TOO_SMALL(RunStatus.FAILED),
-    FINE_TUNE_FAILED(RunStatus.FAILED);
+    FINE_TUNE_FAILED(RunStatus.FAILED),
+    /** Cancelled through the API; not an end event of the process (its instance is cancelled). */
+    CANCELLED(RunStatus.CANCELLED);
 
     private final RunStatus status;
 

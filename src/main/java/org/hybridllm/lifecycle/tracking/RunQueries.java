@@ -26,10 +26,6 @@ public class RunQueries {
         return runs.find(id).map(this::view);
     }
 
-    public List<RunView> recent(int limit) {
-        return runs.findRecent(limit).stream().map(this::view).toList();
-    }
-
     private RunView view(LifecycleRun run) {
         UUID id = run.id();
         List<RunView.Stage> stages = jdbc.sql("""

@@ -56,8 +56,25 @@ public class RunRepository {
                 .query(MAPPER).list();
     }
 
-    public List<LifecycleRun> findRecent(int limit) {
-        return jdbc.sql(SELECT + " order by r.created_at desc limit ?").param(limit).query(MAPPER).list();
+    /** Newest first; a null filter matches everything. */
+    public List<LifecycleRun> findPage(String useCaseKey, RunStatus status, long offset, int limit) {
+        return jdbc.sql(SELECT + """
+                         where (cast(? as text) is null or u.key = ?) and (cast(? as text) is null or r.status = ?)
+                         order by r.created_at desc, r.id limit ? offset ?""")
+                .params(useCaseKey, useCaseKey, statusName(status), statusName(status), limit, offset)
+                .query(MAPPER).list();
+    }
+
+    public long count(String useCaseKey, RunStatus status) {
+        return jdbc.sql("""
+                        select count(*) from lifecycle_run r join use_case u on u.id = r.use_case_id
+                        where (cast(? as text) is null or u.key = ?) and (cast(? as text) is null or r.status = ?)""")
+                .params(useCaseKey, useCaseKey, statusName(status), statusName(status))
+                .query(Long.class).single();
+    }
+
+    private static String statusName(RunStatus status) {
+        return status == null ? null : status.name();
     }
 
     public void attachProcessInstance(UUID id, long processInstanceKey) {

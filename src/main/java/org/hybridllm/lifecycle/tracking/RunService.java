@@ -9,6 +9,7 @@ import org.hybridllm.lifecycle.api.ApiProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,12 +28,14 @@ public class RunService {
     private final AuditLog audit;
     private final Duration fineTunePollInterval;
     private final Duration reviewEscalateAfter;
+    private final ApplicationEventPublisher events;
 
     public RunService(RunRepository runs, JdbcClient jdbc, CamundaClient camunda, TransactionTemplate transaction,
-                      AuditLog audit,
+                      AuditLog audit, ApplicationEventPublisher events,
                       @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
                       @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
         this.reviewEscalateAfter = reviewEscalateAfter;
+        this.events = events;
         this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
         this.jdbc = jdbc;
@@ -67,6 +70,39 @@ public class RunService {
             return current;
         });
         createInstance(runId, run.useCaseKey(), run.startedBy());
+        return runs.find(runId).orElseThrow();
+    }
+
+    /**
+     * Ends an open or interrupted run as CANCELLED: Postgres first (with its pending approvals and unfinished
+     * fine-tuning job, through {@link RunCancelled}), then the process instance. Should the engine not answer,
+     * the run stays cancelled and the stage executor refuses any further job of it.
+     */
+    public LifecycleRun cancel(UUID runId, String user, String reason) {
+        LifecycleRun run = transaction.execute(status -> {
+            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> ApiProblems.notFound("run", runId));
+            if (!current.status().isOpen() && current.status() != RunStatus.INTERRUPTED) {
+                throw ApiProblems.conflict("run-not-cancellable", "Run " + runId + " is " + current.status()
+                        + "; only a running, waiting or interrupted run can be cancelled.");
+            }
+            String why = "Cancelled by " + user + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
+            runs.finish(runId, RunOutcome.CANCELLED, why);
+            audit.record(user, "RUN_CANCELLED", "lifecycle_run", runId, runId,
+                    Map.of("previousStatus", current.status().name(), "reason", why));
+            events.publishEvent(new RunCancelled(runId, user, why));
+            return current;
+        });
+        if (run.processInstanceKey() != null && run.status() != RunStatus.INTERRUPTED) {
+            try {
+                camunda.newCancelInstanceCommand(run.processInstanceKey()).send().join();
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("NOT_FOUND")) {
+                    return runs.find(runId).orElseThrow(); // the instance had already ended
+                }
+                log.warn("Run {} is cancelled but its process instance {} could not be cancelled", runId,
+                        run.processInstanceKey(), e);
+            }
+        }
         return runs.find(runId).orElseThrow();
     }
 

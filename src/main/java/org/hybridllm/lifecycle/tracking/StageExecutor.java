@@ -48,7 +48,12 @@ public class StageExecutor {
     public <T> T once(ActivatedJob job, Class<T> outputType, Function<UUID, T> work) {
         UUID runId = runIdOf(job);
         // a run sent back by a reviewer runs its stages again as a new revision, recorded under their own key
-        int revision = runs.find(runId).map(LifecycleRun::revision).orElse(0);
+        Optional<LifecycleRun> run = runs.find(runId);
+        if (run.isPresent() && run.get().status() == RunStatus.CANCELLED) {
+            // the run was cancelled while the engine could not be told: do nothing more, leave an incident
+            throw CamundaError.jobError("Run " + runId + " is cancelled", null, 0, Duration.ZERO, null);
+        }
+        int revision = run.map(LifecycleRun::revision).orElse(0);
         String stage = revision == 0 ? job.getType() : job.getType() + "@r" + revision;
         try {
             Optional<String> stored = ledger.completedOutput(runId, stage);

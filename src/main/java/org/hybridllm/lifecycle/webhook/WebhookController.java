@@ -5,7 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import io.camunda.client.CamundaClient;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import org.hybridllm.lifecycle.feedback.FeedbackIngest;
+import org.hybridllm.lifecycle.feedback.FeedbackItem;
+import org.hybridllm.lifecycle.finetune.FineTuneJob;
+import org.hybridllm.lifecycle.finetune.FineTuneJobRepository;
+import org.springframework.transaction.support.TransactionTemplate;
 import java.util.Map;
 import java.util.Optional;
 import org.hybridllm.lifecycle.api.ApiProblems;
@@ -38,6 +46,7 @@ public class WebhookController {
     public static final String TIMESTAMP_HEADER = "X-Lifecycle-Timestamp";
     public static final String SIGNATURE_HEADER = "X-Lifecycle-Signature";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    public static final String FINE_TUNE_CALLBACK_MESSAGE = "fine-tune-callback";
     private static final Duration WAIT_FOR_FIRST_ANSWER = Duration.ofSeconds(30);
 
     private final WebhookProperties properties;
@@ -45,9 +54,18 @@ public class WebhookController {
     private final JdbcClient jdbc;
     private final AuditLog audit;
     private final ObjectMapper json;
+    private final FeedbackIngest feedback;
+    private final FineTuneJobRepository fineTuneJobs;
+    private final CamundaClient camunda;
+    private final TransactionTemplate transaction;
 
     public WebhookController(WebhookProperties properties, RunService runService, JdbcClient jdbc, AuditLog audit,
-                             ObjectMapper json) {
+                             ObjectMapper json, FeedbackIngest feedback, FineTuneJobRepository fineTuneJobs,
+                             CamundaClient camunda, TransactionTemplate transaction) {
+        this.feedback = feedback;
+        this.fineTuneJobs = fineTuneJobs;
+        this.camunda = camunda;
+        this.transaction = transaction;
         this.properties = properties;
         this.runService = runService;
         this.jdbc = jdbc;
@@ -87,36 +105,43 @@ public class WebhookController {
             throw unauthorized("The " + SIGNATURE_HEADER + " header is missing or does not match the body.");
         }
         JsonNode event = parse(body);
-        String type = requiredText(event, "type");
+        String type = requiredText(event, "type", "type");
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey.strip()
-                : requiredText(event, "id");
+                : requiredText(event, "id", "id");
+        if (key.length() > 200) {
+            throw ApiProblems.invalid(idempotencyKey != null ? IDEMPOTENCY_HEADER : "id",
+                    "The idempotency key is longer than 200 characters.");
+        }
         if (config.events() == null || !config.events().contains(type)) {
             throw ApiProblems.problem(HttpStatus.UNPROCESSABLE_ENTITY, "webhook-event-not-allowed",
                     "Unprocessable event", "Source '" + source + "' may not send '" + type + "' events.");
         }
-        String useCase = switch (type) {
-            case "run.start", "drift.alert" -> requiredText(event.path("data"), "useCase");
+        JsonNode data = event.path("data");
+        if (!data.isObject()) {
+            throw ApiProblems.invalid("data", "Field 'data' is required and must be an object.");
+        }
+        String actor = "webhook:" + source;
+        // everything is checked before the delivery is recorded: a rejected request leaves no row behind
+        return switch (type) {
+            case "run.start", "drift.alert" -> startRun(source, key, type, requiredUseCase(data), actor);
+            case "feedback.batch" -> ingestFeedback(source, key, type, data, actor);
+            case "fine_tune.callback" -> fineTuneCallback(source, key, type, data, actor);
             default -> throw ApiProblems.problem(HttpStatus.UNPROCESSABLE_ENTITY, "webhook-event-unknown",
                     "Unprocessable event", "Event type '" + type + "' is not one this app handles.");
         };
-        if (!jdbc.sql("select exists (select 1 from use_case where key = ?)").param(useCase).query(Boolean.class)
-                .single()) {
-            throw ApiProblems.invalid("useCase", "Unknown use case '" + useCase + "'.");
-        }
-        int inserted = jdbc.sql("""
-                        insert into webhook_delivery (source, idempotency_key, event_type) values (?, ?, ?)
-                        on conflict (source, idempotency_key) do nothing""")
-                .params(source, key, type).update();
-        if (inserted == 0) {
+    }
+
+    private ResponseEntity<Object> startRun(String source, String key, String type, String useCase, String actor) {
+        if (!recordDelivery(source, key, type)) {
             return firstAnswer(source, key);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         int status;
         try {
-            LifecycleRun run = runService.start(useCase, "webhook:" + source);
+            LifecycleRun run = runService.start(useCase, actor);
+            answer.put("event", type);
             answer.put("runId", run.id());
             answer.put("status", run.status());
-            answer.put("event", type);
             status = HttpStatus.ACCEPTED.value();
         } catch (ErrorResponseException refused) {
             answer.put("type", String.valueOf(refused.getBody().getType()));
@@ -125,6 +150,101 @@ public class WebhookController {
                     : refused.getBody().getProperties().get("field"));
             status = refused.getStatusCode().value();
         }
+        return answer(source, key, status, answer);
+    }
+
+    /** The feedback rows, the delivery and its answer are written in one transaction: all of it or none. */
+    private ResponseEntity<Object> ingestFeedback(String source, String key, String type, JsonNode data,
+                                                  String actor) {
+        JsonNode items = data.path("items");
+        if (!items.isArray() || items.isEmpty()) {
+            throw ApiProblems.invalid("data.items", "Field 'data.items' is required and must be a non-empty array.");
+        }
+        String defaultUseCase = data.path("useCase").isTextual() ? data.path("useCase").asText() : null;
+        List<FeedbackItem> parsed = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            if (!item.isObject()) {
+                throw ApiProblems.invalid("data.items[" + i + "]", "Item " + i + " must be an object.");
+            }
+            try {
+                FeedbackItem one = feedback.parse(item);
+                parsed.add(one.useCase() != null || defaultUseCase == null ? one : new FeedbackItem(defaultUseCase,
+                        one.interactionId(), one.externalId(), one.input(), one.output(), one.promptVersion(),
+                        one.subjectId(), one.rating(), one.correctedOutput(), one.comment()));
+            } catch (ErrorResponseException bad) {
+                Object field = bad.getBody().getProperties() == null ? null : bad.getBody().getProperties().get("field");
+                throw ApiProblems.invalid("data.items[" + i + "]." + field, "Item " + i + ": "
+                        + bad.getBody().getDetail());
+            }
+        }
+        FeedbackIngest.Prepared prepared = feedback.prepare(parsed, "data.items");
+        ResponseEntity<Object> answered = transaction.execute(status -> {
+            if (!recordDelivery(source, key, type)) {
+                return null;
+            }
+            FeedbackIngest.Ingested ingested = feedback.write(prepared, actor);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("event", type);
+            answer.put("items", ingested.items());
+            answer.put("interactionsCreated", ingested.interactionsCreated());
+            answer.put("feedbackCreated", ingested.feedbackCreated());
+            return answer(source, key, HttpStatus.ACCEPTED.value(), answer);
+        });
+        return answered != null ? answered : firstAnswer(source, key);
+    }
+
+    /**
+     * A fine-tuning provider says its job moved on: the waiting fine-tune stage is woken up to check it now
+     * instead of at its next poll (the check asks the provider, so a forged status would change nothing).
+     */
+    private ResponseEntity<Object> fineTuneCallback(String source, String key, String type, JsonNode data,
+                                                    String actor) {
+        String jobId = requiredText(data, "jobId", "data.jobId");
+        FineTuneJob job = fineTuneJobs.findByExternalId(jobId).orElseThrow(() -> ApiProblems.problem(
+                HttpStatus.UNPROCESSABLE_ENTITY, "webhook-fine-tune-job-unknown", "Unprocessable event",
+                "No fine-tuning job with provider id '" + jobId + "'."));
+        if (!recordDelivery(source, key, type)) {
+            return firstAnswer(source, key);
+        }
+        String reported = data.path("status").isTextual() ? data.path("status").asText() : null;
+        camunda.newPublishMessageCommand()
+                .messageName(FINE_TUNE_CALLBACK_MESSAGE)
+                .correlationKey(job.runId().toString())
+                .messageId(source + ":" + key)
+                .timeToLive(Duration.ofMinutes(10))
+                .send()
+                .join();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("jobId", jobId);
+        details.put("reportedStatus", reported);
+        audit.record(actor, "FINE_TUNE_CALLBACK", "fine_tune_job", job.id(), job.runId(), details);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("event", type);
+        answer.put("runId", job.runId());
+        answer.put("fineTuneJobId", job.id());
+        answer.put("correlated", FINE_TUNE_CALLBACK_MESSAGE);
+        return answer(source, key, HttpStatus.ACCEPTED.value(), answer);
+    }
+
+    private String requiredUseCase(JsonNode data) {
+        String useCase = requiredText(data, "useCase", "data.useCase");
+        if (!jdbc.sql("select exists (select 1 from use_case where key = ?)").param(useCase).query(Boolean.class)
+                .single()) {
+            throw ApiProblems.invalid("data.useCase", "Unknown use case '" + useCase + "'.");
+        }
+        return useCase;
+    }
+
+    /** Claims the idempotency key; false when another delivery with it came first. */
+    private boolean recordDelivery(String source, String key, String type) {
+        return jdbc.sql("""
+                        insert into webhook_delivery (source, idempotency_key, event_type) values (?, ?, ?)
+                        on conflict (source, idempotency_key) do nothing""")
+                .params(source, key, type).update() == 1;
+    }
+
+    private ResponseEntity<Object> answer(String source, String key, int status, Map<String, Object> answer) {
         String response = Jsonb.write(json, answer);
         jdbc.sql("""
                         update webhook_delivery set status_code = ?, response = ?, answered_at = now()
@@ -181,8 +301,8 @@ public class WebhookController {
         }
     }
 
-    private static String requiredText(JsonNode node, String field) {
-        JsonNode value = node.path(field);
+    private static String requiredText(JsonNode node, String name, String field) {
+        JsonNode value = node.path(name);
         if (!value.isTextual() || value.asText().isBlank()) {
             throw ApiProblems.invalid(field, "Field '" + field + "' is required and must be a non-empty string.");
         }

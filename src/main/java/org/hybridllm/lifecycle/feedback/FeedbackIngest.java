@@ -1,0 +1,297 @@
+package org.hybridllm.lifecycle.feedback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.prototype.PromptVersion;
+import org.hybridllm.lifecycle.prototype.PromptVersionRepository;
+import org.hybridllm.lifecycle.prototype.UseCase;
+import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Takes feedback in, one item or a stream of them, all or nothing: every item is checked before it is written,
+ * a bad item (naming its line and field) rolls the whole request back. A stream is read line by line and written
+ * in chunks, so a batch of any size is never held in memory.
+ */
+@Service
+public class FeedbackIngest {
+
+    static final int CHUNK = 1000;
+    static final int MAX_LINE_CHARS = 1 << 20;
+    static final int MAX_TEXT_CHARS = 100_000;
+
+    public record Ingested(long items, long interactionsCreated, long feedbackCreated, Long interactionId,
+                           Long feedbackId) {
+    }
+
+    private final UseCaseRepository useCases;
+    private final PromptVersionRepository prompts;
+    private final FeedbackWriter writer;
+    private final TransactionTemplate transaction;
+    private final AuditLog audit;
+    private final ObjectReader itemReader;
+
+    public FeedbackIngest(UseCaseRepository useCases, PromptVersionRepository prompts, FeedbackWriter writer,
+                          TransactionTemplate transaction, AuditLog audit, ObjectMapper json) {
+        this.useCases = useCases;
+        this.prompts = prompts;
+        this.writer = writer;
+        this.transaction = transaction;
+        this.audit = audit;
+        // strict: a misspelt field ("raiting") is an error, not silently ignored feedback
+        this.itemReader = json.readerFor(FeedbackItem.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** One item; answers with the ids of the interaction and feedback rows. */
+    public Ingested ingestOne(FeedbackItem item, String user) {
+        Context context = new Context();
+        FeedbackWriter.Row row = check(item, context);
+        return transaction.execute(status -> {
+            FeedbackWriter.Written written = writer.write(List.of(row), user);
+            audit.record(user, "FEEDBACK_INGESTED", "feedback", written.lastFeedbackId(), null,
+                    Map.of("items", 1, "interactionsCreated", written.interactionsCreated()));
+            return new Ingested(1, written.interactionsCreated(), 1, written.lastInteractionId(),
+                    written.lastFeedbackId());
+        });
+    }
+
+    /** Items checked and ready to write; see {@link #prepare}. */
+    public record Prepared(List<FeedbackWriter.Row> rows) {
+    }
+
+    /**
+     * Checks items already parsed (a webhook's batch) without writing anything; a bad item is a 400 whose field is
+     * {@code fieldPrefix[index].field}.
+     */
+    public Prepared prepare(List<FeedbackItem> items, String fieldPrefix) {
+        Context context = new Context();
+        List<FeedbackWriter.Row> rows = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                rows.add(check(items.get(i), context));
+            } catch (ErrorResponseException bad) {
+                throw prefixed(bad, fieldPrefix + "[" + i + "]", "Item " + i);
+            }
+        }
+        return new Prepared(rows);
+    }
+
+    /** Writes prepared items all or nothing (joining the caller's transaction, if any). */
+    public Ingested write(Prepared prepared, String user) {
+        List<FeedbackWriter.Row> rows = prepared.rows();
+        return transaction.execute(status -> {
+            long created = 0;
+            for (int from = 0; from < rows.size(); from += CHUNK) {
+                created += writer.write(rows.subList(from, Math.min(rows.size(), from + CHUNK)), user)
+                        .interactionsCreated();
+            }
+            audit.record(user, "FEEDBACK_INGESTED", "feedback", null, null,
+                    Map.of("items", rows.size(), "interactionsCreated", created));
+            return new Ingested(rows.size(), created, rows.size(), null, null);
+        });
+    }
+
+    /** Parses one item strictly (unknown fields are errors), as the NDJSON stream does. */
+    public FeedbackItem parse(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return itemReader.readValue(node);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiProblems.invalid(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
+        } catch (IOException e) {
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().get(m.getPath().size() - 1).getFieldName() : null;
+            throw ApiProblems.invalid(field == null ? "body" : field, field == null ? "Not a feedback object."
+                    : "Field '" + field + "' has an invalid value.");
+        }
+    }
+
+    /** NDJSON, one item per line (blank lines are skipped), streamed. */
+    public Ingested ingestNdjson(InputStream body, String user) {
+        return transaction.execute(status -> {
+            Context context = new Context();
+            List<FeedbackWriter.Row> chunk = new ArrayList<>(CHUNK);
+            long items = 0;
+            long created = 0;
+            long lineNumber = 0;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8),
+                    1 << 16)) {
+                String line;
+                while ((line = readLine(reader, lineNumber + 1)) != null) {
+                    lineNumber++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        chunk.add(check(parse(line), context));
+                    } catch (ErrorResponseException bad) {
+                        throw prefixed(bad, null, "Line " + lineNumber);
+                    }
+                    items++;
+                    if (chunk.size() == CHUNK) {
+                        created += writer.write(chunk, user).interactionsCreated();
+                        chunk.clear();
+                    }
+                }
+            } catch (IOException e) {
+                throw ApiProblems.invalid("body", "The request body could not be read: " + e.getMessage());
+            }
+            if (!chunk.isEmpty()) {
+                created += writer.write(chunk, user).interactionsCreated();
+            }
+            if (items == 0) {
+                throw ApiProblems.invalid("body", "The body holds no feedback lines.");
+            }
+            audit.record(user, "FEEDBACK_INGESTED", "feedback", null, null,
+                    Map.of("items", items, "interactionsCreated", created, "format", "ndjson"));
+            return new Ingested(items, created, items, null, null);
+        });
+    }
+
+    /** Reads one line, refusing one longer than {@link #MAX_LINE_CHARS} instead of buffering it whole. */
+    private static String readLine(BufferedReader reader, long lineNumber) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = reader.read()) != -1) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c != '\r') {
+                if (line.length() == MAX_LINE_CHARS) {
+                    ErrorResponseException tooLong = ApiProblems.invalid("body", "Line " + lineNumber
+                            + " is longer than " + MAX_LINE_CHARS + " characters.");
+                    tooLong.getBody().setProperty("line", lineNumber);
+                    throw tooLong;
+                }
+                line.append((char) c);
+            }
+        }
+        return line.isEmpty() ? null : line.toString();
+    }
+
+    private FeedbackItem parse(String line) {
+        try {
+            FeedbackItem item = itemReader.readValue(line);
+            if (item == null) {
+                throw ApiProblems.invalid("body", "Expected a JSON object.");
+            }
+            return item;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiProblems.invalid(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
+        } catch (JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            if (field == null) {
+                throw ApiProblems.invalid("body", "Not a feedback object: " + e.getOriginalMessage());
+            }
+            throw ApiProblems.invalid(field, "Field '" + field + "' has an invalid value.");
+        } catch (JsonProcessingException e) {
+            throw ApiProblems.invalid("body", "Not a JSON object: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Checks one item against its use case; cached lookups keep a long stream to one query per use case. */
+    private FeedbackWriter.Row check(FeedbackItem item, Context context) {
+        if (item.useCase() == null || item.useCase().isBlank()) {
+            throw ApiProblems.invalid("useCase", "useCase is required.");
+        }
+        UseCase useCase = context.useCase(item.useCase());
+        if (item.rating() == null && item.correctedOutput() == null && item.comment() == null) {
+            throw ApiProblems.invalid("rating", "Feedback needs a rating, a correctedOutput or a comment.");
+        }
+        if (item.rating() != null && item.rating() != 1 && item.rating() != -1) {
+            throw ApiProblems.invalid("rating", "rating must be 1 (good) or -1 (bad).");
+        }
+        if (item.correctedOutput() != null && !useCase.labelNames().contains(item.correctedOutput())) {
+            throw ApiProblems.invalid("correctedOutput", "correctedOutput '" + item.correctedOutput()
+                    + "' is not one of the use case's labels " + useCase.labelNames() + ".");
+        }
+        checkLength("comment", item.comment());
+        Long promptVersionId = null;
+        if (item.promptVersion() != null) {
+            promptVersionId = context.promptVersionId(useCase, item.promptVersion());
+        }
+        if (item.interactionId() != null) {
+            if (item.input() != null || item.output() != null || item.externalId() != null
+                    || item.promptVersion() != null || item.subjectId() != null) {
+                throw ApiProblems.invalid("interactionId", "Give either interactionId (an interaction already "
+                        + "recorded) or the interaction itself (input, output, ...), not both.");
+            }
+            if (!writer.interactionBelongsTo(item.interactionId(), useCase.id())) {
+                throw ApiProblems.invalid("interactionId", "No interaction " + item.interactionId()
+                        + " in use case '" + useCase.key() + "'.");
+            }
+        } else {
+            if (item.input() == null || item.input().isBlank()) {
+                throw ApiProblems.invalid("input", "input is required (or interactionId of a recorded interaction).");
+            }
+            checkLength("input", item.input());
+            checkLength("output", item.output());
+            if (item.externalId() != null && (item.externalId().isBlank() || item.externalId().length() > 200)) {
+                throw ApiProblems.invalid("externalId", "externalId must be 1-200 characters.");
+            }
+        }
+        return new FeedbackWriter.Row(useCase.id(), item.interactionId(), item.externalId(), promptVersionId,
+                item.subjectId(), item.input(), item.output(), item.rating(), item.correctedOutput(),
+                item.comment());
+    }
+
+    private static void checkLength(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT_CHARS) {
+            throw ApiProblems.invalid(field, field + " is longer than " + MAX_TEXT_CHARS + " characters.");
+        }
+    }
+
+    private static ErrorResponseException prefixed(ErrorResponseException bad, String fieldPrefix, String where) {
+        Object field = bad.getBody().getProperties() == null ? null : bad.getBody().getProperties().get("field");
+        ErrorResponseException e = ApiProblems.invalid(fieldPrefix == null ? String.valueOf(field)
+                : fieldPrefix + "." + field, where + ": " + bad.getBody().getDetail());
+        if (fieldPrefix == null) {
+            e.getBody().setProperty("line", Long.parseLong(where.substring("Line ".length())));
+        }
+        return e;
+    }
+
+    private final class Context {
+        private final Map<String, UseCase> useCasesByKey = new HashMap<>();
+        private final Map<Long, Map<Integer, Long>> promptVersionIds = new HashMap<>();
+
+        UseCase useCase(String key) {
+            UseCase useCase = useCasesByKey.computeIfAbsent(key, k -> useCases.findByKey(k).orElse(null));
+            if (useCase == null) {
+                throw ApiProblems.invalid("useCase", "Unknown use case '" + key + "'.");
+            }
+            return useCase;
+        }
+
+        long promptVersionId(UseCase useCase, int version) {
+            Long id = promptVersionIds.computeIfAbsent(useCase.id(), k -> {
+                Map<Integer, Long> ids = new HashMap<>();
+                for (PromptVersion v : prompts.findByUseCase(k)) {
+                    ids.put(v.version(), v.id());
+                }
+                return ids;
+            }).get(version);
+            if (id == null) {
+                throw ApiProblems.invalid("promptVersion", "Use case '" + useCase.key() + "' has no prompt version "
+                        + version + ".");
+            }
+            return id;
+        }
+    }
+}

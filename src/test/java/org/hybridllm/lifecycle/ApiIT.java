@@ -1,0 +1,469 @@
+package org.hybridllm.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.tracking.Sha256;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/** Every REST endpoint's success and error answers, over HTTP, checked in Postgres. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestEnvironment.class)
+class ApiIT {
+
+    static final Duration TIMEOUT = Duration.ofMinutes(4);
+    static final String PROBLEM = "https://hybridllm.org/problems/";
+
+    @Autowired
+    TestRestTemplate http;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    SampleDataLoader sampleData;
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    final ObjectMapper json = new ObjectMapper();
+    LifecycleApi api;
+
+    @BeforeEach
+    void api() {
+        api = new LifecycleApi(http);
+    }
+
+    @Test
+    void useCasesAreCreatedListedAndBadOnesRefused() {
+        String key = "uc-" + UUID.randomUUID().toString().substring(0, 8);
+        var created = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", useCase(key));
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+        assertThat(created.getHeaders().getLocation()).hasToString("/api/use-cases/" + key);
+        assertThat(created.getBody().path("labels")).hasSize(2);
+        assertThat(jdbc.sql("select count(*) from eval_example e join use_case u on u.id = e.use_case_id "
+                + "where u.key = ?").param(key).query(Long.class).single()).isEqualTo(2);
+
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases", null).getBody())
+                .anySatisfy(u -> assertThat(u.path("key").asText()).isEqualTo(key));
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/" + key, null).getBody()
+                .path("baseModel").asText()).isEqualTo("all-minilm-l6-v2");
+
+        long before = count("use_case");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", useCase(key)), 409,
+                "use-case-exists", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", useCase("Bad Key!")), 400,
+                "invalid-request", "key");
+        Map<String, Object> unknownProvider = useCase(key + "-x");
+        unknownProvider.put("provider", "nope");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", unknownProvider), 400,
+                "invalid-request", "provider");
+        Map<String, Object> badEval = useCase(key + "-y");
+        badEval.put("evalExamples", List.of(Map.of("input", "hi", "label", "unknown")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", badEval), 400,
+                "invalid-request", "evalExamples[0].label");
+        Map<String, Object> badTarget = useCase(key + "-z");
+        badTarget.put("targetAccuracy", 1.5);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", badTarget), 400,
+                "invalid-request", "targetAccuracy");
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/use-cases", useCase(key + "-r"))
+                .getStatusCode().value()).isEqualTo(403);
+        assertThat(api.call(null, HttpMethod.GET, "/api/use-cases", null).getStatusCode().value()).isEqualTo(401);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/nope", null), 404,
+                "use-case-not-found", null);
+        assertThat(count("use_case")).isEqualTo(before);
+    }
+
+    @Test
+    void promptVersionsAreContentAddressedAndDiffed() {
+        String key = createUseCase();
+        String base = "/api/use-cases/" + key + "/prompt-versions";
+        Map<String, Object> v1 = prompt("Route the ticket.", List.of());
+        var first = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, base, v1);
+        assertThat(first.getStatusCode().value()).as(String.valueOf(first.getBody())).isEqualTo(201);
+        assertThat(first.getBody().path("version").asInt()).isEqualTo(1);
+        var same = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, base, v1);
+        assertThat(same.getStatusCode().value()).isEqualTo(200);
+        assertThat(same.getBody().path("id").asLong()).isEqualTo(first.getBody().path("id").asLong());
+        var second = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, base, prompt("Route the support ticket.",
+                List.of(Map.of("input", "my invoice is wrong", "label", "billing"))));
+        assertThat(second.getStatusCode().value()).isEqualTo(201);
+        assertThat(second.getBody().path("version").asInt()).isEqualTo(2);
+
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, base, null).getBody()).hasSize(2);
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, base + "/2", null).getBody()
+                .path("spec").path("fewShot")).hasSize(1);
+        JsonNode diff = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, base + "/1/diff/2", null).getBody();
+        assertThat(diff.path("changes")).extracting(c -> c.path("field").asText())
+                .containsExactly("instruction", "fewShot");
+        assertThat(diff.path("unifiedDiff").asText())
+                .contains("--- prompt v1", "+++ prompt v2", "-instruction: Route the ticket.",
+                        "+instruction: Route the support ticket.", "+example: my invoice is wrong => billing");
+
+        long before = count("prompt_version");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, base,
+                Map.of("instruction", "x", "inputTemplate", "no placeholder")), 400, "invalid-request",
+                "inputTemplate");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, base, prompt("x",
+                List.of(Map.of("input", "a", "label", "nope")))), 400, "invalid-request", "fewShot[0].label");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, base, Map.of("inputTemplate", "{{input}}")),
+                400, "invalid-request", "instruction");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases/nope/prompt-versions", v1),
+                404, "use-case-not-found", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, base + "/1/diff/9", null), 404,
+                "prompt-version-not-found", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, base + "/one", null), 400,
+                "invalid-request", "version");
+        assertThat(count("prompt_version")).isEqualTo(before);
+    }
+
+    @Test
+    void feedbackIsIngestedOneByOneAndAsAStreamedBatchAllOrNothing() {
+        String key = createUseCase();
+        api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases/" + key + "/prompt-versions",
+                prompt("Route the ticket.", List.of()));
+
+        var one = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "externalId", "t-1", "input", "refund please", "output", "billing", "promptVersion", 1,
+                "rating", -1, "correctedOutput", "refund"));
+        assertThat(one.getStatusCode().value()).as(String.valueOf(one.getBody())).isEqualTo(201);
+        long interactionId = one.getBody().path("interactionId").asLong();
+        assertThat(jdbc.sql("select corrected_output from feedback where id = ?")
+                .param(one.getBody().path("feedbackId").asLong()).query(String.class).single()).isEqualTo("refund");
+        // more feedback on the same interaction, by id, and by re-sending its external id: no second interaction
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "interactionId", interactionId, "comment", "still wrong")).getStatusCode().value()).isEqualTo(201);
+        var again = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "externalId", "t-1", "input", "refund please", "rating", 1));
+        assertThat(again.getBody().path("interactionId").asLong()).isEqualTo(interactionId);
+        assertThat(again.getBody().path("interactionsCreated").asLong()).isZero();
+
+        long interactions = count("interaction");
+        long feedback = count("feedback");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "input", "x", "rating", 5)), 400, "invalid-request", "rating");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "input", "x", "correctedOutput", "not-a-label")), 400, "invalid-request", "correctedOutput");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "input", "x")), 400, "invalid-request", "rating");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", "nope",
+                "input", "x", "rating", 1)), 400, "invalid-request", "useCase");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "input", "x", "rating", 1, "promptVersion", 7)), 400, "invalid-request", "promptVersion");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "interactionId", 999_999_999, "rating", 1)), 400, "invalid-request", "interactionId");
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "input", "x", "rating", 1)).getStatusCode().value()).isEqualTo(403);
+        assertThat(count("interaction")).isEqualTo(interactions);
+        assertThat(count("feedback")).isEqualTo(feedback);
+
+        // a stream of 2,500 lines over several chunks; every fifth line re-sends an earlier external id
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < 2500; i++) {
+            String externalId = i % 5 == 4 ? "b-" + (i - 1) : "b-" + i;
+            ndjson.append("{\"useCase\":\"").append(key).append("\",\"externalId\":\"").append(externalId)
+                    .append("\",\"input\":\"ticket ").append(i).append("\",\"output\":\"billing\",\"promptVersion\":1,")
+                    .append("\"rating\":").append(i % 2 == 0 ? 1 : -1).append("}\n");
+            if (i == 10) {
+                ndjson.append("\n"); // blank lines are skipped
+            }
+        }
+        ResponseEntity<JsonNode> batch = ndjson(LifecycleApi.ENGINEER, ndjson.toString());
+        assertThat(batch.getStatusCode().value()).as(String.valueOf(batch.getBody())).isEqualTo(200);
+        assertThat(batch.getBody().path("items").asLong()).isEqualTo(2500);
+        assertThat(batch.getBody().path("interactionsCreated").asLong()).isEqualTo(2000);
+        assertThat(count("interaction") - interactions).isEqualTo(2000);
+        assertThat(count("feedback") - feedback).isEqualTo(2500);
+
+        // one bad line in the middle: the whole batch is refused, naming the line and field, nothing is stored
+        String bad = ("{\"useCase\":\"" + key + "\",\"input\":\"a\",\"rating\":1}\n").repeat(1499)
+                + "{\"useCase\":\"" + key + "\",\"input\":\"a\",\"raiting\":1}\n"
+                + "{\"useCase\":\"" + key + "\",\"input\":\"a\",\"rating\":1}\n";
+        ResponseEntity<JsonNode> refused = ndjson(LifecycleApi.ENGINEER, bad);
+        assertProblem(refused, 400, "invalid-request", "raiting");
+        assertThat(refused.getBody().path("line").asInt()).isEqualTo(1500);
+        assertProblem(ndjson(LifecycleApi.ENGINEER, "{not json\n"), 400, "invalid-request", "body");
+        assertProblem(ndjson(LifecycleApi.ENGINEER, "\n\n"), 400, "invalid-request", "body");
+        assertThat(count("interaction") - interactions).isEqualTo(2000);
+        assertThat(count("feedback") - feedback).isEqualTo(2500);
+
+        // listing: by use case and prompt version, paged
+        JsonNode page = api.call(LifecycleApi.ENGINEER, HttpMethod.GET,
+                "/api/feedback?useCase=" + key + "&promptVersion=1&page=1&size=100", null).getBody();
+        assertThat(page.path("totalItems").asLong()).isEqualTo(2503); // 3 on t-1, 2,500 from the batch
+        assertThat(page.path("items")).hasSize(100);
+        assertThat(page.path("items").get(0).path("promptVersion").asInt()).isEqualTo(1);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/feedback?promptVersion=1", null), 400,
+                "invalid-request", "promptVersion");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/feedback?size=0", null), 400,
+                "invalid-request", "size");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/feedback?run=not-a-uuid", null), 400,
+                "invalid-request", "run");
+    }
+
+    @Test
+    void aRunsDatasetLineageModelsAndChampionRollbackThroughTheApi() throws Exception {
+        String key = "api-lineage";
+        sampleData.loadInto(key);
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+
+        // runs: list, filtered and paged
+        JsonNode listed = api.call(LifecycleApi.ENGINEER, HttpMethod.GET,
+                "/api/runs?useCase=" + key + "&status=AWAITING_APPROVAL&size=5", null).getBody();
+        assertThat(listed.path("totalItems").asLong()).isEqualTo(1);
+        assertThat(listed.path("items").get(0).path("id").asText()).isEqualTo(runId.toString());
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/runs?useCase=" + key + "&status=COMPLETED",
+                null).getBody().path("totalItems").asLong()).isZero();
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/runs?status=DONE", null), 400,
+                "invalid-request", "status");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/runs?page=-1", null), 400,
+                "invalid-request", "page");
+
+        // datasets: list, get, lineage, download verified against the registered hash
+        JsonNode datasets = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets?useCase=" + key, null)
+                .getBody();
+        assertThat(datasets).hasSize(1);
+        long datasetId = datasets.get(0).path("id").asLong();
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets/" + datasetId, null).getBody()
+                .path("runId").asText()).isEqualTo(runId.toString());
+        JsonNode lineage = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets/" + datasetId + "/lineage",
+                null).getBody();
+        assertThat(lineage.path("files")).hasSize(3);
+        long linked = jdbc.sql("select count(*) from dataset_version_feedback where dataset_version_id = ?")
+                .param(datasetId).query(Long.class).single();
+        assertThat(lineage.path("feedbackRows").asLong()).isEqualTo(linked).isPositive();
+        assertThat(lineage.path("models")).hasSize(1);
+        assertThat(lineage.path("fineTuneJobs").get(0).path("status").asText()).isEqualTo("SUCCEEDED");
+        JsonNode train = lineage.path("files").get(0);
+        HttpHeaders auth = new HttpHeaders();
+        auth.setBasicAuth(LifecycleApi.ENGINEER, "engineer-dev");
+        ResponseEntity<byte[]> file = http.exchange(train.path("download").asText(), HttpMethod.GET,
+                new HttpEntity<>(auth), byte[].class);
+        assertThat(file.getStatusCode().value()).isEqualTo(200);
+        assertThat(file.getHeaders().getContentType()).hasToString("application/jsonl");
+        assertThat(Sha256.of(file.getBody())).isEqualTo(train.path("sha256").asText());
+        assertThat(new String(file.getBody()).lines().count()).isEqualTo(train.path("rows").asLong());
+        assertThat(new String(file.getBody()).lines().findFirst().orElseThrow()).contains("\"messages\"");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets/" + datasetId
+                + "/files/other.jsonl", null), 400, "invalid-request", "split");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets/999999", null), 404,
+                "dataset-not-found", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets?useCase=nope", null), 400,
+                "invalid-request", "useCase");
+        JsonNode byRun = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/feedback?run=" + runId + "&size=1",
+                null).getBody();
+        assertThat(byRun.path("totalItems").asLong()).isEqualTo(linked);
+
+        // approvals: pending list, then promotion
+        String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.GET, "/api/approvals", null).getBody())
+                .anySatisfy(a -> assertThat(a.path("id").asText()).isEqualTo(approvalId));
+        assertThat(api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "ok").getStatusCode().value())
+                .isEqualTo(200);
+        JsonNode done = api.awaitStatus(runId, TIMEOUT, "COMPLETED");
+        assertThat(done.path("outcome").asText()).isEqualTo("PROMOTED");
+
+        // models and aliases
+        JsonNode models = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/" + key + "/models", null)
+                .getBody();
+        assertThat(models).extracting(m -> m.path("kind").asText()).contains("BASE", "FINE_TUNED");
+        long fineTuned = lineage.path("models").get(0).path("id").asLong();
+        JsonNode aliases = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/" + key + "/aliases", null)
+                .getBody();
+        assertThat(aliases.path("current").get(0).path("modelVersionId").asLong()).isEqualTo(fineTuned);
+        long baseModel = -1;
+        for (JsonNode change : aliases.path("history")) { // newest first: the last champion entry is the first
+            if (change.path("alias").asText().equals("champion")) {
+                baseModel = change.path("modelVersionId").asLong();
+            }
+        }
+        assertThat(baseModel).isNotEqualTo(fineTuned);
+
+        // roll back: only to a previous champion, with a reason; recorded in history and audit
+        String rollback = "/api/use-cases/" + key + "/champion/rollback";
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, rollback, Map.of()), 400, "invalid-request",
+                "reason");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, rollback,
+                Map.of("modelVersionId", fineTuned, "reason", "x")), 409, "already-champion", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, rollback,
+                Map.of("modelVersionId", 987654, "reason", "x")), 400, "invalid-request", "modelVersionId");
+        var rolledBack = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, rollback,
+                Map.of("reason", "complaints about refunds"));
+        assertThat(rolledBack.getStatusCode().value()).as(String.valueOf(rolledBack.getBody())).isEqualTo(200);
+        assertThat(rolledBack.getBody().path("modelVersionId").asLong()).isEqualTo(baseModel);
+        assertThat(jdbc.sql("""
+                        select changed_by from model_alias_history h join use_case u on u.id = h.use_case_id
+                        where u.key = ? order by h.id desc limit 1""").param(key).query(String.class).single())
+                .isEqualTo(LifecycleApi.ENGINEER);
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'CHAMPION_ROLLED_BACK' "
+                + "and details->>'reason' = 'complaints about refunds'").query(Long.class).single()).isEqualTo(1);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases/nope/champion/rollback",
+                Map.of("reason", "x")), 404, "use-case-not-found", null);
+    }
+
+    @Test
+    void aCancelledRunEndsWithItsPendingApprovalAndCannotBeCancelledTwice() {
+        String key = "api-cancel";
+        sampleData.loadInto(key);
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
+
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/runs/" + runId + "/cancel", Map.of())
+                .getStatusCode().value()).isEqualTo(403);
+        var cancelled = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/cancel",
+                Map.of("reason", "wrong data export"));
+        assertThat(cancelled.getStatusCode().value()).as(String.valueOf(cancelled.getBody())).isEqualTo(200);
+        assertThat(cancelled.getBody().path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(cancelled.getBody().path("failureReason").asText()).contains("wrong data export");
+        assertThat(jdbc.sql("select status from approval where id = ?").param(UUID.fromString(approvalId))
+                .query(String.class).single()).isEqualTo("CANCELLED");
+        // a cancelled gate cannot be decided, a cancelled run cannot be cancelled or resumed
+        assertProblem(api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "late"), 409, "already-decided", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/cancel", null), 409,
+                "run-not-cancellable", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/resume", null), 409,
+                "run-not-interrupted", null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + UUID.randomUUID() + "/cancel",
+                null), 404, "run-not-found", null);
+        // the process instance is gone: the run stays CANCELLED and no stage runs after it
+        LifecycleApi.sleep(2000);
+        assertThat(api.run(runId).path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(jdbc.sql("select count(*) from run_stage where run_id = ? and completed_at > "
+                + "(select finished_at from lifecycle_run where id = ?)").params(runId, runId).query(Long.class)
+                .single()).isZero();
+    }
+
+    @Test
+    void unknownPathsAndWrongMethodsAnswerWithTypedProblems() {
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/nothing-here", null), 404, "not-found",
+                null);
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.DELETE, "/api/use-cases", null), 405,
+                "method-not-allowed", null);
+        HttpHeaders headers = new HttpHeaders();
+        headers.setBasicAuth(LifecycleApi.ENGINEER, "engineer-dev");
+        headers.setContentType(MediaType.TEXT_PLAIN);
+        ResponseEntity<String> wrongType = http.exchange("/api/feedback/batch", HttpMethod.POST,
+                new HttpEntity<>("x", headers), String.class);
+        assertThat(wrongType.getStatusCode().value()).isEqualTo(415);
+        assertThat(wrongType.getBody()).contains(PROBLEM + "unsupported-media-type");
+    }
+
+    @Test
+    void theServedOpenApiDocumentIsValidAndListsEveryEndpoint() throws Exception {
+        ResponseEntity<String> served = http.getForEntity("/v3/api-docs", String.class);
+        assertThat(served.getStatusCode().value()).isEqualTo(200);
+        JsonNode docs = json.readTree(served.getBody());
+        assertThat(docs.path("openapi").asText()).startsWith("3.");
+        assertThat(docs.path("info").path("title").asText()).isNotBlank();
+        // every path of the app's /api controllers, with each of its methods, is described
+        Set<String> expected = new TreeSet<>();
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
+            for (String path : entry.getKey().getPatternValues()) {
+                if (path.startsWith("/api/")) {
+                    entry.getKey().getMethodsCondition().getMethods()
+                            .forEach(m -> expected.add(m.name().toLowerCase() + " " + path));
+                }
+            }
+        }
+        Set<String> described = new TreeSet<>();
+        docs.path("paths").properties().forEach(p -> p.getValue().fieldNames()
+                .forEachRemaining(m -> described.add(m + " " + p.getKey())));
+        assertThat(expected).hasSizeGreaterThan(25);
+        assertThat(described).containsAll(expected);
+        // each operation is well-formed: responses present, path parameters declared
+        docs.path("paths").properties().forEach(p -> p.getValue().properties().forEach(op -> {
+            assertThat(op.getValue().path("responses").size()).as(op.getKey() + " " + p.getKey()).isPositive();
+            List<String> declared = new ArrayList<>();
+            op.getValue().path("parameters").forEach(param -> {
+                if (param.path("in").asText().equals("path")) {
+                    declared.add(param.path("name").asText());
+                }
+            });
+            java.util.regex.Matcher placeholders = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(p.getKey());
+            while (placeholders.find()) {
+                assertThat(declared).as(op.getKey() + " " + p.getKey()).contains(placeholders.group(1));
+            }
+        }));
+        assertThat(http.getForEntity("/swagger-ui/index.html", String.class).getStatusCode().value()).isEqualTo(200);
+    }
+
+    private ResponseEntity<JsonNode> ndjson(String user, String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setBasicAuth(user, "engineer-dev");
+        headers.setContentType(MediaType.parseMediaType("application/x-ndjson"));
+        ResponseEntity<String> response = http.exchange("/api/feedback/batch", HttpMethod.POST,
+                new HttpEntity<>(body, headers), String.class);
+        try {
+            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                    .body(json.readTree(response.getBody()));
+        } catch (Exception e) {
+            throw new AssertionError(response.getBody(), e);
+        }
+    }
+
+    private void assertProblem(ResponseEntity<JsonNode> response, int status, String type, String field) {
+        assertThat(response.getStatusCode().value()).as(String.valueOf(response.getBody())).isEqualTo(status);
+        assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+        assertThat(response.getBody().path("type").asText()).isEqualTo(PROBLEM + type);
+        assertThat(response.getBody().path("detail").asText()).isNotBlank();
+        if (field != null) {
+            assertThat(response.getBody().path("field").asText()).as(String.valueOf(response.getBody()))
+                    .isEqualTo(field);
+        }
+    }
+
+    private String createUseCase() {
+        String key = "uc-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", useCase(key))
+                .getStatusCode().value()).isEqualTo(201);
+        return key;
+    }
+
+    private long count(String table) {
+        return jdbc.sql("select count(*) from " + table).query(Long.class).single();
+    }
+
+    private static Map<String, Object> useCase(String key) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("key", key);
+        body.put("name", "Refund routing");
+        body.put("labels", List.of(Map.of("label", "billing", "description", "Invoices and charges"),
+                Map.of("label", "refund", "description", "Money back")));
+        body.put("targetAccuracy", 0.9);
+        body.put("minLabelledExamples", 50);
+        body.put("baseModel", "all-minilm-l6-v2");
+        body.put("evalExamples", List.of(Map.of("input", "charged twice", "label", "billing"),
+                Map.of("input", "I want my money back", "label", "refund")));
+        return body;
+    }
+
+    private static Map<String, Object> prompt(String instruction, List<Map<String, String>> fewShot) {
+        return Map.of("instruction", instruction, "inputTemplate", "Ticket: {{input}}", "labelDescriptions", true,
+                "fewShot", fewShot);
+    }
+}
