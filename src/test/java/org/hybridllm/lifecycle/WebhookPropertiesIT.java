@@ -49,11 +49,22 @@ class WebhookPropertiesIT {
         assertUnchangedAndNo5xx(source, timestamp, signature, body);
     }
 
-    @Property(tries = 150)
-    void correctlySignedButMalformedEventsAreRefusedWithout5xx(@ForAll("bodies") String body) throws Exception {
+    @Property(tries = 200)
+    void correctlySignedButMalformedEventsAreRefusedWithout5xx(@ForAll("signedSources") String source,
+                                                              @ForAll("bodies") String body) throws Exception {
         String now = String.valueOf(Instant.now().getEpochSecond());
-        assertUnchangedAndNo5xx("ci", now, WebhookSignature.sign(WebhookIT.CI_SECRET, now,
+        String secret = switch (source) {
+            case "ci" -> WebhookIT.CI_SECRET;
+            case "feedback" -> "feedback-test-secret";
+            default -> "fine-tuning-test-secret";
+        };
+        assertUnchangedAndNo5xx(source, now, WebhookSignature.sign(secret, now,
                 body.getBytes(StandardCharsets.UTF_8)), body);
+    }
+
+    @Provide
+    Arbitrary<String> signedSources() {
+        return Arbitraries.of("ci", "feedback", "fine-tuning");
     }
 
     private void assertUnchangedAndNo5xx(String source, String timestamp, String signature, String body)
@@ -79,7 +90,7 @@ class WebhookPropertiesIT {
 
     @Provide
     Arbitrary<String> sources() {
-        return Arbitraries.of("ci", "monitoring", "unknown", "CI", "ci%20x");
+        return Arbitraries.of("ci", "monitoring", "feedback", "fine-tuning", "unknown", "CI", "ci%20x");
     }
 
     @Provide
@@ -101,16 +112,30 @@ class WebhookPropertiesIT {
         return Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(maxLength);
     }
 
-    /** Random text, broken JSON, and JSON events with wrong or missing fields (never a known use case). */
+    /**
+     * Random text, broken JSON, and JSON events with wrong or missing fields: never a known use case, never a
+     * known fine-tuning job, feedback items that are each wrong in some way.
+     */
     @Provide
     Arbitrary<String> bodies() {
-        Arbitrary<String> types = Arbitraries.of("run.start", "drift.alert", "feedback.batch", "", "RUN.START")
-                .map(t -> "\"" + t + "\"");
+        Arbitrary<String> types = Arbitraries.of("run.start", "drift.alert", "feedback.batch", "fine_tune.callback",
+                "", "RUN.START").map(t -> "\"" + t + "\"");
         Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.strings().alpha().ofMaxLength(12)
                 .map(v -> "\"zz-" + v + "\""), Arbitraries.just("null"), Arbitraries.integers().map(String::valueOf),
                 Arbitraries.just("[]"), Arbitraries.just("{}"));
-        Arbitrary<String> events = Combinators.combine(types, values, values).as((type, id, useCase) ->
-                "{\"type\":" + type + ",\"id\":" + id + ",\"data\":{\"useCase\":" + useCase + "}}");
+        Arbitrary<String> badItems = Arbitraries.oneOf(values,
+                Arbitraries.of("{\"input\":\"x\"}", "{\"useCase\":\"support-ticket-routing\",\"input\":\"x\"}",
+                        "{\"useCase\":\"support-ticket-routing\",\"input\":\"x\",\"rating\":7}",
+                        "{\"useCase\":\"support-ticket-routing\",\"rating\":1}",
+                        "{\"useCase\":\"support-ticket-routing\",\"input\":\"x\",\"correctedOutput\":\"zz\"}",
+                        "{\"useCase\":\"support-ticket-routing\",\"interactionId\":-1,\"rating\":1}",
+                        "{\"useCase\":\"support-ticket-routing\",\"input\":\"x\",\"rating\":\"up\"}",
+                        "{\"useCase\":\"support-ticket-routing\",\"input\":\"x\",\"rating\":1,\"extra\":1}"));
+        Arbitrary<String> items = badItems.list().ofMaxSize(3).map(list -> "[" + String.join(",", list) + "]");
+        Arbitrary<String> events = Combinators.combine(types, values, values, Arbitraries.oneOf(items, values))
+                .as((type, id, useCase, itemList) -> "{\"type\":" + type + ",\"id\":" + id
+                        + ",\"data\":{\"useCase\":" + useCase + ",\"jobId\":" + useCase + ",\"items\":" + itemList
+                        + "}}");
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200), events,
                 events.map(e -> e.substring(0, e.length() / 2)), Arbitraries.just(""), Arbitraries.just("[]"));
     }
