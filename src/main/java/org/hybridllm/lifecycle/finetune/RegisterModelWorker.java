@@ -85,7 +85,8 @@ public class RegisterModelWorker {
             weightsArtifactId = artifact.id();
         }
         String name = useCase.key() + "-ft-" + runId.toString().substring(0, 8) + "-d" + dataset.version();
-        ModelVersion model = models.registerFineTuned(useCase.id(), name, job.provider(), job.baseModel(), modelRef,
+        // served by the use case's provider (which may differ from the trainer, e.g. vLLM serving a LoRA adapter)
+        ModelVersion model = models.registerFineTuned(useCase.id(), name, useCase.provider(), job.baseModel(), modelRef,
                 weightsArtifactId, fineTuneJobId, dataset.id());
         models.setAlias(useCase.id(), ModelAlias.CHALLENGER, model.id(), tunedPromptVersionId, runId,
                 AuditLog.SYSTEM);

@@ -69,9 +69,9 @@ public class SubmitFineTuneWorker {
         UseCase useCase = useCases.get(run.useCaseId());
         DatasetVersion dataset = datasets.get(datasetVersionId);
         Map<String, Object> hyperparameters = properties.hyperparameters();
-        long jobId = jobs.insert(runId, datasetVersionId, useCase.provider(), useCase.baseModel(), hyperparameters,
-                run.revision());
-        FineTuner fineTuner = providers.fineTuner(useCase.provider());
+        long jobId = jobs.insert(runId, datasetVersionId, useCase.fineTunerName(), useCase.baseModel(),
+                hyperparameters, run.revision());
+        FineTuner fineTuner = providers.fineTuner(useCase.fineTunerName());
         FineTuneRequest request = new FineTuneRequest("run-" + runId + (run.revision() == 0 ? "" : "-r" + run.revision()), useCase.baseModel(),
                 fileOf(dataset.trainArtifactId()), fileOf(dataset.validationArtifactId()),
                 prompts.get(tunedPromptVersionId).spec(), useCase.labels(), hyperparameters,
@@ -79,7 +79,7 @@ public class SubmitFineTuneWorker {
         String externalId = fineTuner.submit(request);
         jobs.submitted(jobId, externalId);
         audit.record(AuditLog.SYSTEM, "FINE_TUNE_SUBMITTED", "fine_tune_job", jobId, runId,
-                Map.of("provider", useCase.provider(), "externalId", externalId, "datasetVersionId", datasetVersionId,
+                Map.of("provider", useCase.fineTunerName(), "externalId", externalId, "datasetVersionId", datasetVersionId,
                         "hyperparameters", hyperparameters));
         return new FineTuneSubmitted(jobId, externalId);
     }

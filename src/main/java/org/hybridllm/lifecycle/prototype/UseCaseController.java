@@ -57,6 +57,7 @@ public class UseCaseController {
             @DecimalMin("0.0") @DecimalMax("1.0") Double plateauDelta,
             @Size(max = 100) String provider,
             @NotBlank @Size(max = 200) String baseModel,
+            @Size(max = 100) String fineTuner,
             @Size(max = 10_000) List<@Valid @NotNull EvalExampleRequest> evalExamples) {
     }
 
@@ -93,6 +94,9 @@ public class UseCaseController {
             throw ApiProblems.invalid("provider", "Unknown provider '" + provider + "'; known: "
                     + providers.providerNames() + ".");
         }
+        if (request.fineTuner() != null && !providers.hasFineTuner(request.fineTuner())) {
+            throw ApiProblems.invalid("fineTuner", "Unknown fine-tuner '" + request.fineTuner() + "'.");
+        }
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < request.labels().size(); i++) {
             if (!labels.add(request.labels().get(i).label())) {
@@ -122,7 +126,8 @@ public class UseCaseController {
         UseCase useCase = useCases.insert(request.key(), request.name(), request.description(),
                 request.labels().stream().map(l -> new LabelSpec(l.label(), l.description())).toList(),
                 request.targetAccuracy(), request.minLabelledExamples(),
-                request.plateauDelta() == null ? 0.02 : request.plateauDelta(), provider, request.baseModel());
+                request.plateauDelta() == null ? 0.02 : request.plateauDelta(), provider, request.baseModel(),
+                request.fineTuner());
         evalExamples.forEach(e -> useCases.addEvalExample(useCase.id(), e.input(), e.label()));
         audit.record(user, "USE_CASE_CREATED", "use_case", useCase.key(), null,
                 Map.of("provider", provider, "baseModel", request.baseModel(), "evalExamples", evalExamples.size()));

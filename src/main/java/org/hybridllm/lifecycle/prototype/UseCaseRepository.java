@@ -40,13 +40,13 @@ public class UseCaseRepository {
     /** Inserts a new use case; an existing key is a {@link org.springframework.dao.DuplicateKeyException}. */
     public UseCase insert(String key, String name, String description, List<LabelSpec> labels,
                           double targetAccuracy, int minLabelledExamples, double plateauDelta, String provider,
-                          String baseModel) {
+                          String baseModel, String fineTuner) {
         jdbc.sql("""
                         insert into use_case (key, name, description, labels, target_accuracy, min_labelled_examples,
-                                              plateau_delta, provider, base_model)
-                        values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""")
+                                              plateau_delta, provider, base_model, fine_tuner)
+                        values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)""")
                 .params(key, name, description, Jsonb.write(json, labels), targetAccuracy, minLabelledExamples,
-                        plateauDelta, provider, baseModel)
+                        plateauDelta, provider, baseModel, fineTuner)
                 .update();
         return findByKey(key).orElseThrow();
     }
@@ -87,7 +87,8 @@ public class UseCaseRepository {
             return new UseCase(rs.getLong("id"), rs.getString("key"), rs.getString("name"),
                     rs.getString("description"), json.readValue(rs.getString("labels"), LABELS),
                     rs.getDouble("target_accuracy"), rs.getInt("min_labelled_examples"),
-                    rs.getDouble("plateau_delta"), rs.getString("provider"), rs.getString("base_model"));
+                    rs.getDouble("plateau_delta"), rs.getString("provider"), rs.getString("base_model"),
+                    rs.getString("fine_tuner"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("use_case.labels is not valid JSON", e);
         }

@@ -9,4 +9,8 @@ public interface FineTuner {
     String submit(FineTuneRequest request);
 
     FineTuneStatus status(String externalId);
+
+    /** Stops a job that has not finished (the run was cancelled); a finished or unknown job is left alone. */
+    default void cancel(String externalId) {
+    }
 }

@@ -13,9 +13,26 @@ public class ProviderRegistry {
     private final Map<String, ModelProvider> providers;
     private final Map<String, FineTuner> fineTuners;
 
-    public ProviderRegistry(List<ModelProvider> providers, List<FineTuner> fineTuners) {
-        this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
-        this.fineTuners = fineTuners.stream().collect(Collectors.toMap(FineTuner::name, Function.identity()));
+    public ProviderRegistry(List<ModelProvider> providers, List<FineTuner> fineTuners,
+                            List<ProviderCatalog> catalogs) {
+        this.providers = new java.util.HashMap<>(providers.stream()
+                .collect(Collectors.toMap(ModelProvider::name, Function.identity())));
+        this.fineTuners = new java.util.HashMap<>(fineTuners.stream()
+                .collect(Collectors.toMap(FineTuner::name, Function.identity())));
+        for (ProviderCatalog catalog : catalogs) {
+            catalog.providers().forEach((name, provider) -> add(this.providers, name, provider));
+            catalog.fineTuners().forEach((name, fineTuner) -> add(this.fineTuners, name, fineTuner));
+        }
+    }
+
+    private static <T> void add(Map<String, T> adapters, String name, T adapter) {
+        if (adapters.putIfAbsent(name, adapter) != null) {
+            throw new IllegalStateException("two adapters are configured under the name '" + name + "'");
+        }
+    }
+
+    public boolean hasFineTuner(String name) {
+        return fineTuners.containsKey(name);
     }
 
     public boolean hasProvider(String name) {
