@@ -22,8 +22,11 @@ public class Evaluator {
     private final ProviderRegistry providers;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
 
-    public Evaluator(ProviderRegistry providers, JdbcClient jdbc, ObjectMapper json) {
+    public Evaluator(ProviderRegistry providers, JdbcClient jdbc, ObjectMapper json,
+                     org.springframework.jdbc.core.JdbcTemplate jdbcTemplate) {
+        this.jdbcTemplate = jdbcTemplate;
         this.providers = providers;
         this.jdbc = jdbc;
         this.json = json;
@@ -41,14 +44,23 @@ public class Evaluator {
         double[] latencies = completions.stream().mapToDouble(Completion::latencyMs).sorted().toArray();
         Double p50 = latencies.length == 0 ? null : latencies[latencies.length / 2];
 
+        long completionTokens = completions.stream().mapToLong(Completion::completionTokens).sum();
+        // a cost only when the provider priced every call (a partial sum would understate it)
+        java.math.BigDecimal cost = completions.stream().allMatch(c -> c.costUsd() != null)
+                ? completions.stream().map(Completion::costUsd).reduce(java.math.BigDecimal.ZERO,
+                java.math.BigDecimal::add) : null;
+
         long evalRunId = jdbc.sql("""
                         insert into eval_run (run_id, use_case_id, role, model_version_id, prompt_version_id, eval_set,
-                                              examples, accuracy, macro_f1, prompt_tokens, latency_ms_p50, confusion)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning id""")
+                                              examples, accuracy, macro_f1, prompt_tokens, latency_ms_p50, confusion,
+                                              completion_tokens, cost_usd)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) returning id""")
                 .params(runId, useCase.id(), role.name(), model.id(), prompt.id(), evalSet, metrics.examples(),
-                        metrics.accuracy(), metrics.macroF1(), promptTokens, p50, Jsonb.write(json, metrics.confusion()))
+                        metrics.accuracy(), metrics.macroF1(), promptTokens, p50, Jsonb.write(json, metrics.confusion()),
+                        completionTokens, cost)
                 .query(Long.class)
                 .single();
+        recordCalls(evalRunId, model, prompt, request.inputs(), completions);
         for (ClassificationMetrics.LabelMetrics label : metrics.perLabel()) {
             jdbc.sql("""
                             insert into eval_result (eval_run_id, label, precision, recall, f1, support)
@@ -59,5 +71,21 @@ public class Evaluator {
         double tokensPerCall = examples.isEmpty() ? 0 : (double) promptTokens / examples.size();
         return new EvalRunSummary(evalRunId, model.id(), prompt.id(), metrics.examples(), metrics.accuracy(),
                 metrics.macroF1(), tokensPerCall);
+    }
+
+    /** One model_call row per provider call: what was sent, what came back, tokens, latency and cost. */
+    private void recordCalls(long evalRunId, ModelVersion model, PromptVersion prompt, List<String> inputs,
+                             List<Completion> completions) {
+        String modelName = model.target().isFineTuned() ? model.target().tunedModel() : model.target().baseModel();
+        List<Object[]> rows = new java.util.ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Completion c = completions.get(i);
+            rows.add(new Object[] {evalRunId, model.provider(), modelName, prompt.id(), model.id(), inputs.get(i),
+                    c.output(), c.promptTokens(), c.completionTokens(), c.latencyMs(), c.costUsd()});
+        }
+        jdbcTemplate.batchUpdate("""
+                insert into model_call (eval_run_id, provider, model, prompt_version_id, model_version_id, input, output,
+                                        prompt_tokens, completion_tokens, latency_ms, cost_usd)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
     }
 }

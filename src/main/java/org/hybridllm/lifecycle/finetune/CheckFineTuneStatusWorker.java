@@ -5,7 +5,9 @@ import io.camunda.client.annotation.Variable;
 import java.util.Map;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
+import io.camunda.client.exception.CamundaError;
 import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.BusinessFailure;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,8 +23,11 @@ public class CheckFineTuneStatusWorker {
     private final FineTuneJobRepository jobs;
     private final ProviderRegistry providers;
     private final AuditLog audit;
+    private final FineTuneEventRepository events;
 
-    public CheckFineTuneStatusWorker(FineTuneJobRepository jobs, ProviderRegistry providers, AuditLog audit) {
+    public CheckFineTuneStatusWorker(FineTuneJobRepository jobs, ProviderRegistry providers, AuditLog audit,
+                                     FineTuneEventRepository events) {
+        this.events = events;
         this.jobs = jobs;
         this.providers = providers;
         this.audit = audit;
@@ -35,7 +40,18 @@ public class CheckFineTuneStatusWorker {
                 || job.status() == FineTuneStatus.State.CANCELLED) {
             return new FineTuneChecked(job.status().name(), job.error());
         }
-        FineTuneStatus status = providers.fineTuner(job.provider()).status(job.externalId());
+        FineTuneStatus status;
+        try {
+            status = providers.fineTuner(job.provider()).status(job.externalId());
+        } catch (RuntimeException e) {
+            if (e instanceof BusinessFailure business) {
+                audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "fine_tune_job", job.id(), job.runId(),
+                        Map.of("errorCode", business.errorCode(), "message", business.getMessage()));
+                throw CamundaError.bpmnError(business.errorCode(), business.getMessage());
+            }
+            throw e; // transient: the job is retried with the client's default backoff
+        }
+        status = withLossCurve(status, job);
         jobs.update(job.id(), status);
         if (status.isFinished()) {
             audit.record(AuditLog.SYSTEM, "FINE_TUNE_" + status.state().name(), "fine_tune_job", job.id(),
@@ -43,5 +59,30 @@ public class CheckFineTuneStatusWorker {
         }
         String reason = status.error() == null ? null : "Fine-tuning failed: " + status.error();
         return new FineTuneChecked(status.state().name(), reason);
+    }
+
+    /** The training loss curve as recorded so far (fine_tune_event), unless the fine-tuner reported its own. */
+    private FineTuneStatus withLossCurve(FineTuneStatus status, FineTuneJob job) {
+        if (status.metrics() != null && status.metrics().containsKey("lossCurve")) {
+            return status;
+        }
+        java.util.List<java.util.List<Number>> curve = new java.util.ArrayList<>();
+        java.util.List<java.util.List<Number>> evalCurve = new java.util.ArrayList<>();
+        for (var event : events.events(job.provider(), job.externalId())) {
+            if (event.step() != null && event.trainLoss() != null) {
+                curve.add(java.util.List.of(event.step(), event.trainLoss()));
+            }
+            if (event.step() != null && event.evalLoss() != null) {
+                evalCurve.add(java.util.List.of(event.step(), event.evalLoss()));
+            }
+        }
+        if (curve.isEmpty() && evalCurve.isEmpty()) {
+            return status;
+        }
+        Map<String, Object> metrics = new java.util.LinkedHashMap<>(status.metrics() == null ? Map.of()
+                : status.metrics());
+        metrics.put("lossCurve", curve);
+        metrics.put("evalLossCurve", evalCurve);
+        return new FineTuneStatus(status.state(), metrics, status.modelRef(), status.error());
     }
 }

@@ -8,6 +8,8 @@ public enum RunOutcome {
     REJECTED(RunStatus.REJECTED),
     DATASET_TOO_SMALL(RunStatus.FAILED),
     FINE_TUNE_FAILED(RunStatus.FAILED),
+    /** A provider refused a call in a way retrying cannot fix (credentials, unknown model). */
+    PROVIDER_FAILED(RunStatus.FAILED),
     /** Cancelled through the API; not an end event of the process (its instance is cancelled). */
     CANCELLED(RunStatus.CANCELLED);
 

@@ -76,14 +76,34 @@ public class StageExecutor {
             audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage, runId, Map.of(
                     "errorCode", businessFailure.getErrorCode(), "message", businessFailure.getErrorMessage()));
             throw businessFailure;
-        } catch (Exception transientFailure) {
-            int retriesLeft = Math.max(job.getRetries() - 1, 0);
-            Duration backoff = backoff(job.getRetries());
-            log.warn("Stage {} of run {} failed ({} retries left, next in {}): {}", stage, runId, retriesLeft,
-                    backoff, transientFailure.toString());
-            throw CamundaError.jobError(stage + " failed: " + transientFailure.getMessage(), null, retriesLeft,
-                    backoff, transientFailure);
+        } catch (Exception failure) {
+            BusinessFailure business = businessFailure(failure);
+            if (business != null) {
+                audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage, runId, Map.of(
+                        "errorCode", business.errorCode(), "message", business.getMessage()));
+                throw CamundaError.bpmnError(business.errorCode(), business.getMessage());
+            }
+            throw transientFailure(job, stage, runId, failure);
         }
+    }
+
+    private static BusinessFailure businessFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BusinessFailure business) {
+                return business;
+            }
+        }
+        return null;
+    }
+
+    private static RuntimeException transientFailure(ActivatedJob job, String stage, UUID runId,
+                                                     Exception transientFailure) {
+        int retriesLeft = Math.max(job.getRetries() - 1, 0);
+        Duration backoff = backoff(job.getRetries());
+        log.warn("Stage {} of run {} failed ({} retries left, next in {}): {}", stage, runId, retriesLeft,
+                backoff, transientFailure.toString());
+        return CamundaError.jobError(stage + " failed: " + transientFailure.getMessage(), null, retriesLeft,
+                backoff, transientFailure);
     }
 
     /** 1 s, 2 s, 4 s ... capped at a minute, growing as the retries run out. */
