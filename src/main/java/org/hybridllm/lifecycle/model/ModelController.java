@@ -109,6 +109,6 @@ public class ModelController {
     }
 
     private UseCase useCase(String key) {
-        return useCases.findByKey(key).orElseThrow(() -> ApiProblems.notFound("use-case", key));
+        return useCases.require(key);
     }
 }

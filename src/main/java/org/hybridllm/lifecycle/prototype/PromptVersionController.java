@@ -104,7 +104,7 @@ public class PromptVersionController {
     }
 
     private UseCase useCase(String key) {
-        return useCases.findByKey(key).orElseThrow(() -> ApiProblems.notFound("use-case", key));
+        return useCases.require(key);
     }
 
     private PromptVersion version(UseCase useCase, int version) {

@@ -83,7 +83,7 @@ public class UseCaseController {
     @GetMapping("/{key}")
     @Operation(summary = "One use case")
     public UseCase get(@PathVariable String key) {
-        return useCases.findByKey(key).orElseThrow(() -> ApiProblems.notFound("use-case", key));
+        return useCases.require(key);
     }
 
     @PostMapping

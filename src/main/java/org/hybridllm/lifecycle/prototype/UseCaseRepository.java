@@ -29,6 +29,11 @@ public class UseCaseRepository {
         return jdbc.sql("select * from use_case where key = ?").param(key).query(this::map).optional();
     }
 
+    /** The use case with this key, or a 404 problem naming it. */
+    public UseCase require(String key) {
+        return findByKey(key).orElseThrow(() -> org.hybridllm.lifecycle.api.ApiProblems.notFound("use-case", key));
+    }
+
     public UseCase get(long id) {
         return jdbc.sql("select * from use_case where id = ?").param(id).query(this::map).single();
     }
