@@ -1,0 +1,165 @@
+package org.hybridllm.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hybridllm.lifecycle.provider.openai.FakeOpenAiServer;
+import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole cycle with the OpenAI-compatible adapters on the embedded engine, against an in-process server that
+ * speaks OpenAI's wire format. Its "models" answer from the sample data's truth: the base model is right for about
+ * 70 % of inputs, a fine-tuned one for about 97 %.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestEnvironment.class)
+class OpenAiLifecycleIT {
+
+    static final Duration TIMEOUT = Duration.ofMinutes(4);
+    static final FakeOpenAiServer FAKE = start();
+
+    static FakeOpenAiServer start() {
+        try {
+            return new FakeOpenAiServer("sk-it");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void providers(DynamicPropertyRegistry registry) {
+        registry.add("lifecycle.providers.fake-openai.base-url", FAKE::baseUrl);
+        registry.add("lifecycle.providers.fake-openai.api-key", () -> "sk-it");
+        registry.add("lifecycle.providers.fake-openai.max-retries", () -> "2");
+        registry.add("lifecycle.providers.fake-openai.prices.gpt-4o-mini.input-per-million", () -> "0.15");
+        registry.add("lifecycle.providers.fake-openai.prices.gpt-4o-mini.output-per-million", () -> "0.60");
+        registry.add("lifecycle.providers.fake-openai.prices.[ft:gpt-4o-mini].input-per-million", () -> "0.30");
+        registry.add("lifecycle.providers.fake-openai.prices.[ft:gpt-4o-mini].output-per-million", () -> "1.20");
+        registry.add("lifecycle.providers.bad-key.base-url", FAKE::baseUrl);
+        registry.add("lifecycle.providers.bad-key.api-key", () -> "sk-revoked");
+    }
+
+    @AfterAll
+    static void stop() {
+        FAKE.close();
+    }
+
+    @Autowired
+    TestRestTemplate http;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    SampleDataLoader sampleData;
+
+    LifecycleApi api;
+    final Map<String, String> truth = new ConcurrentHashMap<>();
+    List<String> labels;
+
+    @BeforeEach
+    void setUp() {
+        api = new LifecycleApi(http);
+        jdbc.sql("select input, label from eval_example").query((rs, i) -> truth.put(rs.getString(1), rs.getString(2)))
+                .list();
+        jdbc.sql("""
+                select i.input, coalesce(f.corrected_output, i.output) from interaction i
+                join feedback f on f.interaction_id = i.id where f.corrected_output is not null or f.rating = 1""")
+                .query((rs, i) -> truth.putIfAbsent(rs.getString(1), rs.getString(2))).list();
+        labels = jdbc.sql("select distinct label from eval_example order by 1").query(String.class).list();
+        FAKE.answerWith((model, input) -> {
+            String right = truth.getOrDefault(input, labels.get(0));
+            int bucket = Math.floorMod(input.hashCode(), 100);
+            boolean correct = model.startsWith("ft:") ? bucket < 97 : bucket < 70;
+            return correct ? right : labels.get((labels.indexOf(right) + 1) % labels.size());
+        });
+    }
+
+    private void useCaseOn(String key, String provider) {
+        sampleData.loadInto(key);
+        jdbc.sql("update use_case set provider = ?, base_model = 'gpt-4o-mini' where key = ?").params(provider, key)
+                .update();
+    }
+
+    @Test
+    void aRunPromptsFineTunesAndPromotesThroughTheOpenAiAdapters() {
+        String key = "tickets-openai";
+        useCaseOn(key, "fake-openai");
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        assertThat(awaiting.path("metrics").path("candidate").path("accuracy").asDouble())
+                .isGreaterThan(awaiting.path("metrics").path("champion").path("accuracy").asDouble());
+
+        // every call recorded with its prompt version, model, tokens, latency and cost
+        Map<String, Object> calls = jdbc.sql("""
+                        select count(*) as calls, count(*) filter (where c.cost_usd is null) as unpriced,
+                               min(c.prompt_tokens) as min_tokens, count(distinct c.model) as models
+                        from model_call c join eval_run e on e.id = c.eval_run_id where e.run_id = ?""")
+                .param(runId).query().singleRow();
+        assertThat(((Number) calls.get("calls")).longValue()).isGreaterThan(600);
+        assertThat(((Number) calls.get("unpriced")).longValue()).isZero();
+        assertThat(((Number) calls.get("min_tokens")).intValue()).isPositive();
+        assertThat(((Number) calls.get("models")).intValue()).isEqualTo(2);
+        // the fine-tuning job, its events and loss curve, the model registered with lineage to the dataset
+        Map<String, Object> job = jdbc.sql("select * from fine_tune_job where run_id = ?").param(runId).query()
+                .singleRow();
+        assertThat(job.get("status")).isEqualTo("SUCCEEDED");
+        assertThat(String.valueOf(job.get("metrics"))).contains("lossCurve", "trainedTokens");
+        assertThat(jdbc.sql("select count(*) from fine_tune_event where external_id = ? and train_loss is not null")
+                .param(job.get("external_id")).query(Long.class).single()).isPositive();
+        assertThat(jdbc.sql("select external_ref from model_version where fine_tune_job_id = ? and dataset_version_id = ?")
+                .params(job.get("id"), job.get("dataset_version_id")).query(String.class).single())
+                .startsWith("ft:gpt-4o-mini:");
+        assertThat(FAKE.requests()).contains("POST /files", "POST /fine_tuning/jobs");
+
+        String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
+        assertThat(api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "ok").getStatusCode().value())
+                .isEqualTo(200);
+        assertThat(api.awaitStatus(runId, TIMEOUT, "COMPLETED").path("outcome").asText()).isEqualTo("PROMOTED");
+    }
+
+    @Test
+    void refusedCredentialsEndTheRunFailedWithTheProvidersReason() {
+        String key = "tickets-bad-key";
+        useCaseOn(key, "bad-key");
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode failed = api.awaitStatus(runId, TIMEOUT, "FAILED");
+        assertThat(failed.path("outcome").asText()).isEqualTo("PROVIDER_FAILED");
+        assertThat(failed.path("failureReason").asText()).contains("refused the credentials (HTTP 401)")
+                .doesNotContain("sk-revoked");
+        assertThat(jdbc.sql("select count(*) from audit_event where details::text like '%sk-revoked%'")
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aFineTuningJobTheProviderFailsEndsTheRunWithItsReasonAndKeepsTheChampion() {
+        String key = "tickets-job-fails";
+        useCaseOn(key, "fake-openai");
+        FAKE.failJobsWith("The training file has invalid examples on line 3");
+        try {
+            UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+            JsonNode failed = api.awaitStatus(runId, TIMEOUT, "FAILED");
+            assertThat(failed.path("outcome").asText()).isEqualTo("FINE_TUNE_FAILED");
+            assertThat(failed.path("failureReason").asText()).contains("invalid examples on line 3");
+            assertThat(jdbc.sql("""
+                            select m.kind from model_alias a join model_version m on m.id = a.model_version_id
+                            join use_case u on u.id = a.use_case_id where u.key = ? and a.alias = 'champion'""")
+                    .param(key).query(String.class).single()).isEqualTo("BASE");
+        } finally {
+            FAKE.failJobsWith(null);
+        }
+    }
+}
