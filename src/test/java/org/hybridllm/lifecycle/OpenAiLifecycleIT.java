@@ -162,4 +162,34 @@ class OpenAiLifecycleIT {
             FAKE.failJobsWith(null);
         }
     }
+
+    @Test
+    void cancellingARunWhoseJobIsTrainingCancelsTheJobAtTheProvider() {
+        String key = "tickets-cancel-job";
+        useCaseOn(key, "fake-openai");
+        FAKE.finishJobsAfter(100_000);
+        try {
+            UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+            String externalId = null;
+            for (int i = 0; i < 600 && externalId == null; i++) {
+                externalId = jdbc.sql("select external_id from fine_tune_job where run_id = ? and status = 'RUNNING'")
+                        .param(runId).query(String.class).optional().orElse(null);
+                LifecycleApi.sleep(200);
+            }
+            assertThat(externalId).as("the job is training").isNotNull();
+            var cancelled = api.call(LifecycleApi.ENGINEER, org.springframework.http.HttpMethod.POST,
+                    "/api/runs/" + runId + "/cancel", Map.of("reason", "wrong base model"));
+            assertThat(cancelled.getBody().path("status").asText()).isEqualTo("CANCELLED");
+            assertThat(jdbc.sql("select status from fine_tune_job where run_id = ?").param(runId)
+                    .query(String.class).single()).isEqualTo("CANCELLED");
+            String job = externalId;
+            for (int i = 0; i < 50 && !"cancelled".equals(FAKE.job(job).get("status")); i++) {
+                LifecycleApi.sleep(100); // the provider is told once the cancelling transaction has committed
+            }
+            assertThat(FAKE.job(job).get("status")).isEqualTo("cancelled");
+            assertThat(FAKE.requests()).contains("POST /fine_tuning/jobs/" + job + "/cancel");
+        } finally {
+            FAKE.finishJobsAfter(2);
+        }
+    }
 }
