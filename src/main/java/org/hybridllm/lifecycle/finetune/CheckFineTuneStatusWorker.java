@@ -83,6 +83,6 @@ public class CheckFineTuneStatusWorker {
                 : status.metrics());
         metrics.put("lossCurve", curve);
         metrics.put("evalLossCurve", evalCurve);
-        return new FineTuneStatus(status.state(), metrics, status.modelRef(), status.error());
+        return new FineTuneStatus(status.state(), metrics, status.modelRef(), status.error(), status.servedModel());
     }
 }

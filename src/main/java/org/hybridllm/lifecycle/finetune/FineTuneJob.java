@@ -4,5 +4,6 @@ import java.util.UUID;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 
 public record FineTuneJob(long id, UUID runId, long datasetVersionId, String provider, String baseModel,
-                          String externalId, FineTuneStatus.State status, String error, String resultModelRef) {
+                          String externalId, FineTuneStatus.State status, String error, String resultModelRef,
+                          String servedModel) {
 }

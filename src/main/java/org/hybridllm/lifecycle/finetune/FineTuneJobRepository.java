@@ -18,7 +18,7 @@ public class FineTuneJobRepository {
             rs.getObject("run_id", UUID.class), rs.getLong("dataset_version_id"), rs.getString("provider"),
             rs.getString("base_model"), rs.getString("external_id"),
             FineTuneStatus.State.valueOf(rs.getString("status")), rs.getString("error"),
-            rs.getString("result_model_ref"));
+            rs.getString("result_model_ref"), rs.getString("served_model"));
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -48,10 +48,10 @@ public class FineTuneJobRepository {
     public void update(long id, FineTuneStatus status) {
         jdbc.sql("""
                         update fine_tune_job set status = ?, metrics = ?::jsonb, error = ?, result_model_ref = ?,
-                               updated_at = now()
+                               served_model = ?, updated_at = now()
                         where id = ?""")
                 .params(status.state().name(), Jsonb.write(json, status.metrics() == null ? Map.of() : status.metrics()),
-                        status.error(), status.modelRef(), id)
+                        status.error(), status.modelRef(), status.servedModel(), id)
                 .update();
     }
 

@@ -73,16 +73,23 @@ public class RegisterModelWorker {
         String modelRef = job.resultModelRef();
         if (modelRef != null && modelRef.startsWith("file:")) {
             Path weights = Path.of(URI.create(modelRef));
-            if (!Files.isRegularFile(weights)) {
+            Map<String, Object> metadata = Map.of("fineTuneJobId", fineTuneJobId, "provider", job.provider());
+            List<Long> parents = List.of(dataset.trainArtifactId(), dataset.validationArtifactId());
+            // copied into the content-addressed store: the model is served from the immutable, hashed copy
+            Artifact artifact;
+            if (Files.isDirectory(weights)) { // a trainer's adapter directory (LoRA config + weights)
+                artifact = artifacts.storeDirectory(runId, WEIGHTS_KIND, weights, metadata, parents);
+            } else if (Files.isRegularFile(weights)) {
+                artifact = artifacts.store(runId, WEIGHTS_KIND, weights.getFileName().toString(),
+                        "application/json", readAll(weights), metadata, parents);
+            } else {
                 throw new IllegalStateException("fine-tuned weights missing at " + weights);
             }
-            // copied into the content-addressed store: the model is served from the immutable, hashed copy
-            Artifact artifact = artifacts.store(runId, WEIGHTS_KIND, weights.getFileName().toString(),
-                    "application/json", readAll(weights), Map.of("fineTuneJobId", fineTuneJobId,
-                            "provider", job.provider()),
-                    List.of(dataset.trainArtifactId(), dataset.validationArtifactId()));
             modelRef = artifact.uri();
             weightsArtifactId = artifact.id();
+        }
+        if (job.servedModel() != null) {
+            modelRef = job.servedModel(); // the provider knows the model by this name; the weights stay linked
         }
         String name = useCase.key() + "-ft-" + runId.toString().substring(0, 8) + "-d" + dataset.version();
         // served by the use case's provider (which may differ from the trainer, e.g. vLLM serving a LoRA adapter)

@@ -1,15 +1,24 @@
 package org.hybridllm.lifecycle.provider;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /**
- * @param modelRef the tuned model's reference once SUCCEEDED (provider model id or weights URI)
- * @param metrics  training metrics, e.g. the loss curve
+ * @param modelRef    the tuned model's reference once SUCCEEDED (provider model id or weights URI)
+ * @param metrics     training metrics, e.g. the loss curve
+ * @param servedModel the name the use case's provider serves the tuned model under, when that is not
+ *                    {@code modelRef} (a LoRA adapter directory served by vLLM under a name); null otherwise
  */
-public record FineTuneStatus(State state, Map<String, Object> metrics, String modelRef, String error) {
+public record FineTuneStatus(State state, Map<String, Object> metrics, String modelRef, String error,
+                             String servedModel) {
 
     public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED }
 
+    public FineTuneStatus(State state, Map<String, Object> metrics, String modelRef, String error) {
+        this(state, metrics, modelRef, error, null);
+    }
+
+    @JsonIgnore // derived, not a property of the stored status
     public boolean isFinished() {
         return state == State.SUCCEEDED || state == State.FAILED || state == State.CANCELLED;
     }

@@ -51,6 +51,60 @@ public class ArtifactStore {
                 parentIds);
     }
 
+    /**
+     * Stores a directory (e.g. a LoRA adapter: config, weights, tokenizer files) content-addressed: its hash is the
+     * sha256 of a manifest listing every file's relative path, size and sha256, so any change to any file gives
+     * another artifact. The copy lives at {@code <dir>/sha256/<manifest hash>/<name>/} and the manifest is kept in
+     * the artifact's metadata ({@code files}).
+     */
+    public Artifact storeDirectory(UUID runId, String kind, Path directory, Map<String, ?> metadata,
+                                   Collection<Long> parentIds) {
+        try {
+            List<DirectoryEntry> files = manifestOf(directory);
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("directory " + directory + " holds no files");
+            }
+            byte[] manifest = json.writeValueAsBytes(files);
+            String sha256 = Sha256.of(manifest);
+            Path target = pathFor(sha256, directory.getFileName().toString());
+            if (!Files.exists(target)) {
+                Files.createDirectories(target.getParent());
+                Path temp = Files.createTempDirectory(target.getParent(), ".incoming-");
+                for (DirectoryEntry file : files) {
+                    Path copy = temp.resolve(file.path());
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(directory.resolve(file.path()), copy);
+                }
+                moveIntoPlace(temp, target);
+            }
+            Map<String, Object> withManifest = new java.util.LinkedHashMap<>(metadata == null ? Map.of() : metadata);
+            withManifest.put("files", files);
+            long bytes = files.stream().mapToLong(DirectoryEntry::bytes).sum();
+            return register(runId, kind, target.toUri().toString(), sha256, bytes, DIRECTORY_MEDIA_TYPE,
+                    withManifest, parentIds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store directory " + directory, e);
+        }
+    }
+
+    public static final String DIRECTORY_MEDIA_TYPE = "inode/directory";
+
+    /** One file of a stored directory, as listed in its manifest. */
+    public record DirectoryEntry(String path, long bytes, String sha256) {
+    }
+
+    private static List<DirectoryEntry> manifestOf(Path directory) throws IOException {
+        List<DirectoryEntry> entries = new java.util.ArrayList<>();
+        try (var walk = Files.walk(directory)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                // '/' on every platform, so the same content hashes the same everywhere
+                String relative = directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                entries.add(new DirectoryEntry(relative, Files.size(file), Sha256.of(file)));
+            }
+        }
+        return entries;
+    }
+
     /** Registers a file that is already in place (e.g. written by a trainer), hashing its content. */
     public Artifact registerFile(UUID runId, String kind, Path file, String mediaType, Map<String, ?> metadata,
                                  Collection<Long> parentIds) {
