@@ -2,6 +2,7 @@
 # A trainer that follows docs/command-fine-tuner.md, for tests: JSON progress lines on stdout, an adapter
 # directory written to --output, diagnostics on stderr. --mode picks what it does:
 #   succeed  report three steps (the first before waiting for the file "$LIFECYCLE_JOB_DIR/go"), write an adapter
+#   train    the same without waiting
 #   crash    report one step, print a traceback on stderr, exit 3
 #   hang     start a child process that never ends (its pid in "$LIFECYCLE_JOB_DIR/child.pid") and wait for it
 #   empty    exit 0 without writing an adapter
@@ -22,8 +23,8 @@ printf '%s|%s|%s|%s\n' "$data" "$base_model" "$epochs" "$LIFECYCLE_HP_EPOCHS" > 
 echo "Loading checkpoint shards: 100%|##########| 2/2"
 echo '{"step": 1, "loss": 2.5, "epoch": 0.3, "learning_rate": 0.0002}'
 case "$mode" in
-  succeed)
-    while [ ! -f "$LIFECYCLE_JOB_DIR/go" ]; do sleep 0.1; done
+  succeed|train)
+    while [ "$mode" = succeed ] && [ ! -f "$LIFECYCLE_JOB_DIR/go" ]; do sleep 0.1; done
     echo '{"step": 2, "loss": 1.25, "epoch": 0.6}'
     echo '{"step": 3, "loss": 0.5, "eval_loss": 0.75, "epoch": 1.0, "message": "epoch 1 done"}'
     mkdir -p "$output"

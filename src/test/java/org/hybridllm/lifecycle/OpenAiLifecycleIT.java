@@ -52,6 +52,16 @@ class OpenAiLifecycleIT {
         registry.add("lifecycle.providers.fake-openai.prices.[ft:gpt-4o-mini].output-per-million", () -> "1.20");
         registry.add("lifecycle.providers.bad-key.base-url", FAKE::baseUrl);
         registry.add("lifecycle.providers.bad-key.api-key", () -> "sk-revoked");
+        // a LoRA trainer run as a command; the use case's OpenAI-compatible server (vLLM) serves its adapter
+        String trainer = OpenAiLifecycleIT.class.getResource("/trainers/test-trainer.sh").getPath();
+        List<String> command = List.of("sh", trainer, "--mode", "train", "--data", "{dataset}", "--base-model",
+                "{baseModel}", "--output", "{outputDir}", "--epochs", "{hyperparameters.epochs}");
+        for (int i = 0; i < command.size(); i++) {
+            String argument = command.get(i);
+            registry.add("lifecycle.fine-tuners.lora.command[" + i + "]", () -> argument);
+        }
+        registry.add("lifecycle.fine-tuners.lora.served-model", () -> "lora-{jobName}");
+        registry.add("lifecycle.fine-tune.hyperparameters.epochs", () -> "3");
     }
 
     @AfterAll
@@ -83,7 +93,7 @@ class OpenAiLifecycleIT {
         FAKE.answerWith((model, input) -> {
             String right = truth.getOrDefault(input, labels.get(0));
             int bucket = Math.floorMod(input.hashCode(), 100);
-            boolean correct = model.startsWith("ft:") ? bucket < 97 : bucket < 70;
+            boolean correct = !model.equals("gpt-4o-mini") ? bucket < 97 : bucket < 70; // tuned: ft:… or lora-…
             return correct ? right : labels.get((labels.indexOf(right) + 1) % labels.size());
         });
     }
@@ -129,6 +139,44 @@ class OpenAiLifecycleIT {
         assertThat(api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "ok").getStatusCode().value())
                 .isEqualTo(200);
         assertThat(api.awaitStatus(runId, TIMEOUT, "COMPLETED").path("outcome").asText()).isEqualTo("PROMOTED");
+    }
+
+    @Test
+    void aLoraTrainerCommandTrainsTheAdapterThatTheUseCasesServerServes() {
+        String key = "tickets-lora";
+        useCaseOn(key, "fake-openai");
+        jdbc.sql("update use_case set fine_tuner = 'lora' where key = ?").param(key).update();
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        assertThat(awaiting.path("metrics").path("candidate").path("accuracy").asDouble())
+                .isGreaterThan(awaiting.path("metrics").path("champion").path("accuracy").asDouble());
+
+        Map<String, Object> job = jdbc.sql("select * from fine_tune_job where run_id = ?").param(runId).query()
+                .singleRow();
+        assertThat(job.get("provider")).isEqualTo("lora");
+        assertThat(job.get("status")).isEqualTo("SUCCEEDED");
+        assertThat((String) job.get("served_model")).isEqualTo("lora-run-" + runId);
+        assertThat(String.valueOf(job.get("metrics"))).contains("lossCurve", "[3, 0.5]");
+        assertThat(jdbc.sql("""
+                        select step from fine_tune_event where provider = 'lora' and external_id = ?
+                        and train_loss is not null order by step""")
+                .param(job.get("external_id")).query(Integer.class).list()).containsExactly(1, 2, 3);
+        // the served name is the model; the adapter directory is its weights artifact, hashed, with its lineage
+        Map<String, Object> model = jdbc.sql("""
+                        select m.external_ref, a.media_type, a.sha256, a.uri, a.metadata::text as metadata, a.id
+                        from model_version m join artifact a on a.id = m.artifact_id where m.fine_tune_job_id = ?""")
+                .param(job.get("id")).query().singleRow();
+        assertThat(model.get("external_ref")).isEqualTo("lora-run-" + runId);
+        assertThat(model.get("media_type")).isEqualTo("inode/directory");
+        assertThat((String) model.get("metadata")).contains("adapter_config.json", "adapter_model.safetensors");
+        java.nio.file.Path stored = java.nio.file.Path.of(java.net.URI.create((String) model.get("uri")));
+        assertThat(stored.resolve("adapter_model.safetensors")).exists();
+        assertThat((String) model.get("uri")).contains((String) model.get("sha256"));
+        assertThat(jdbc.sql("""
+                        select count(*) from artifact_parent p join dataset_version d
+                          on p.parent_artifact_id in (d.train_artifact_id, d.validation_artifact_id)
+                        where p.artifact_id = ? and d.id = ?""")
+                .params(model.get("id"), job.get("dataset_version_id")).query(Long.class).single()).isEqualTo(2);
     }
 
     @Test
