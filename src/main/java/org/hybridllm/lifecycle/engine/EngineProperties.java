@@ -9,8 +9,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param engine       {@code embedded} (default): start the real Zeebe engine in this JVM;
  *                     {@code remote}: use the SDK's standard {@code camunda.client.*} settings as they are
  * @param embeddedPort port of the embedded engine's gRPC gateway
+ * @param instanceName this app instance's name, recorded with every stage it runs (several instances may share one
+ *                     engine and one database); default: host name and process id
  */
 @ConfigurationProperties("lifecycle")
 public record EngineProperties(@DefaultValue("embedded") String engine,
-                               @DefaultValue("26500") int embeddedPort) {
+                               @DefaultValue("26500") int embeddedPort,
+                               String instanceName) {
+
+    public EngineProperties {
+        if (instanceName == null || instanceName.isBlank()) {
+            instanceName = hostName() + ":" + ProcessHandle.current().pid();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
 }

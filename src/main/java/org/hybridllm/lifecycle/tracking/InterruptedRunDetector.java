@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.tracking;
 
 import io.camunda.client.CamundaClient;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import org.hybridllm.lifecycle.engine.EngineProperties;
@@ -15,13 +16,16 @@ import org.springframework.stereotype.Component;
  * the engine no longer has are marked INTERRUPTED (resumable), never silently lost.
  *
  * <p>The embedded engine starts empty, so every open run is interrupted. A remote engine keeps its state: there
- * an instance is probed by setting a variable on it, which the engine refuses with NOT_FOUND once it is gone.
+ * an instance is probed by setting a variable on it, which the engine refuses with NOT_FOUND once it is gone, and
+ * a run that has no process instance yet is left alone for a while: another app instance may be starting it.
  */
 @Component
 @DependsOn("flywayInitializer")
 public class InterruptedRunDetector implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(InterruptedRunDetector.class);
+    /** Between a run's row and its process instance (RunService.start); far longer than the engine takes. */
+    private static final Duration INSTANCE_CREATION_GRACE = Duration.ofMinutes(2);
 
     private final RunRepository runs;
     private final CamundaClient camunda;
@@ -38,7 +42,11 @@ public class InterruptedRunDetector implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         boolean embedded = "embedded".equals(engine.engine());
+        OffsetDateTime startedRecently = OffsetDateTime.now().minus(INSTANCE_CREATION_GRACE);
         for (LifecycleRun run : runs.findOpen()) {
+            if (!embedded && run.processInstanceKey() == null && run.updatedAt().isAfter(startedRecently)) {
+                continue; // another instance sharing the engine is creating its process instance right now
+            }
             if (embedded || run.processInstanceKey() == null || !engineHas(run.processInstanceKey())) {
                 runs.updateStatus(run.id(), RunStatus.INTERRUPTED);
                 audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", run.id(), run.id(),

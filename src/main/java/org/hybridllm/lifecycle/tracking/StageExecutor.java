@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.hybridllm.lifecycle.engine.EngineProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -35,9 +36,11 @@ public class StageExecutor {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final AuditLog audit;
+    private final EngineProperties instance;
 
     public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json, AuditLog audit,
-                         RunRepository runs) {
+                         RunRepository runs, EngineProperties instance) {
+        this.instance = instance;
         this.runs = runs;
         this.audit = audit;
         this.ledger = ledger;
@@ -64,8 +67,16 @@ public class StageExecutor {
             OffsetDateTime startedAt = OffsetDateTime.now();
             try {
                 return transaction.execute(status -> {
+                    ledger.lock(runId, stage);
+                    Optional<String> completedMeanwhile = ledger.completedOutput(runId, stage);
+                    if (completedMeanwhile.isPresent()) {
+                        log.info("Stage {} of run {} was completed by a concurrent attempt; returning its output",
+                                stage, runId);
+                        return readOutput(completedMeanwhile.get(), outputType);
+                    }
                     T output = work.apply(runId);
-                    ledger.record(runId, stage, Jsonb.write(json, output), job.getKey(), startedAt);
+                    ledger.record(runId, stage, Jsonb.write(json, output), job.getKey(), startedAt,
+                            instance.instanceName());
                     return output;
                 });
             } catch (DuplicateKeyException concurrentRetryWon) {
@@ -84,6 +95,14 @@ public class StageExecutor {
                 throw CamundaError.bpmnError(business.errorCode(), business.getMessage());
             }
             throw transientFailure(job, stage, runId, failure);
+        }
+    }
+
+    private <T> T readOutput(String stored, Class<T> outputType) {
+        try {
+            return json.readValue(stored, outputType);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
