@@ -33,11 +33,14 @@ class SeveralInstancesIT {
         engine.start();
         try (ConfigurableApplicationContext a = instance("app-a", port);
              ConfigurableApplicationContext b = instance("app-b", port)) {
-            a.getBean(SampleDataLoader.class).loadInto("tickets-pair");
             List<UUID> runs = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
+                // a use case each: runs of one use case compete for its new feedback (a dataset takes it once)
+                a.getBean(SampleDataLoader.class).loadInto("tickets-pair-" + i);
+            }
+            for (int i = 0; i < RUNS; i++) {
                 ConfigurableApplicationContext starter = i % 2 == 0 ? a : b;
-                runs.add(starter.getBean(RunService.class).start("tickets-pair", "engineer").id());
+                runs.add(starter.getBean(RunService.class).start("tickets-pair-" + i, "engineer").id());
             }
             JdbcClient jdbc = a.getBean(JdbcClient.class);
             for (UUID runId : runs) {

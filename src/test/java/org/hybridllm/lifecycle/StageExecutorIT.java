@@ -64,4 +64,35 @@ class StageExecutorIT {
         assertThat(again).isEqualTo(first);
         assertThat(calls).hasValue(2);
     }
+
+    @Test
+    void aJobHandedOutAgainWhileItsFirstAttemptStillWorksWaitsAndDoesNotWorkTwice() throws Exception {
+        UUID runId = UUID.randomUUID();
+        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
+                .query(Long.class).single();
+        runs.insert(runId, useCaseId, "engineer");
+        Map<String, Object> variables = Map.of("runId", runId.toString());
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.CountDownLatch working = new java.util.concurrent.CountDownLatch(1);
+        java.util.function.Function<UUID, Output> slowWork = id -> {
+            int call = calls.incrementAndGet();
+            working.countDown();
+            LifecycleApi.sleep(1500); // longer than it takes the second attempt to arrive
+            return new Output(call);
+        };
+
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var first = pool.submit(() -> stages.once(FakeJob.of("lifecycle.test.slow", 10L, 3, variables),
+                    Output.class, slowWork));
+            working.await();
+            // e.g. the job timed out and another app instance activated it
+            var second = pool.submit(() -> stages.once(FakeJob.of("lifecycle.test.slow", 10L, 3, variables),
+                    Output.class, slowWork));
+            assertThat(first.get()).isEqualTo(new Output(1));
+            assertThat(second.get()).isEqualTo(new Output(1));
+        }
+        assertThat(calls).hasValue(1);
+        assertThat(jdbc.sql("select executed_by from run_stage where run_id = ?").param(runId).query(String.class)
+                .single()).isNotBlank();
+    }
 }
