@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -23,9 +24,11 @@ public class ModelRegistry {
             rs.getString("updated_by"), rs.getObject("updated_at", OffsetDateTime.class));
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    public ModelRegistry(JdbcClient jdbc) {
+    public ModelRegistry(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     public ModelVersion get(long id) {
@@ -84,6 +87,7 @@ public class ModelRegistry {
                         values (?, ?, ?, ?, ?, ?)""")
                 .params(useCaseId, alias, modelVersionId, promptVersionId, runId, actor)
                 .update();
+        events.publishEvent(new ModelAliasChanged(useCaseId, alias));
     }
 
     public record AliasChange(long id, String alias, long modelVersionId, String modelName,
@@ -110,5 +114,6 @@ public class ModelRegistry {
 
     public void clearAlias(long useCaseId, String alias) {
         jdbc.sql("delete from model_alias where use_case_id = ? and alias = ?").params(useCaseId, alias).update();
+        events.publishEvent(new ModelAliasChanged(useCaseId, alias));
     }
 }

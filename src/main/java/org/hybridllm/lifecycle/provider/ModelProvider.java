@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.provider;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Port: runs a prompt version on inputs and reports outputs, tokens, latency and cost. */
 public interface ModelProvider {
@@ -10,4 +11,12 @@ public interface ModelProvider {
 
     /** One completion per input, in input order. */
     List<Completion> complete(ModelRequest request);
+
+    /**
+     * The prompt tokens a call would be billed for, counted with the model's tokenizer without calling it (what a
+     * pruned prompt saves is measured with this); empty when the provider cannot tell.
+     */
+    default OptionalInt promptTokens(ModelTarget target, PromptSpec prompt, List<LabelSpec> labels, String input) {
+        return OptionalInt.empty();
+    }
 }

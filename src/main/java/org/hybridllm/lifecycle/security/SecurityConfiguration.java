@@ -53,6 +53,23 @@ public class SecurityConfiguration {
         return new InMemoryUserDetailsManager(users);
     }
 
+    /**
+     * The OpenAI-compatible gateway: applications authenticate with a gateway API key (Bearer), checked by the
+     * gateway itself so that refusals come in OpenAI's error format; no session, no CSRF, no HTTP Basic.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain gateway(HttpSecurity http) throws Exception {
+        http.securityMatcher("/v1/**")
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.disable())
+                .anonymous(anonymous -> anonymous.disable());
+        return http.build();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
@@ -65,6 +82,8 @@ public class SecurityConfiguration {
                                 "/api/runs/*/changes-addressed", "/api/use-cases", "/api/use-cases/*/prompt-versions",
                                 "/api/use-cases/*/champion/rollback", "/api/feedback", "/api/feedback/batch")
                         .hasAnyRole("ENGINEER", "ADMIN")
+                        .requestMatchers("/api/gateway/keys", "/api/gateway/keys/**").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.PUT, "/api/gateway/routes/*").hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/approvals/*/decision").authenticated()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.ModelProvider;
 import org.hybridllm.lifecycle.provider.ModelRequest;
+import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +33,9 @@ public class LocalModelProvider implements ModelProvider {
 
     private final MiniLmEmbeddings embeddings;
     private final ObjectMapper json;
+    private static final int MAX_CACHED_PROMPTS = 256;
     private final Map<String, SoftmaxHead> heads = new ConcurrentHashMap<>();
+    private final Map<AnchorKey, Anchors> anchorCache = new ConcurrentHashMap<>();
 
     public LocalModelProvider(MiniLmEmbeddings embeddings, ObjectMapper json) {
         this.embeddings = embeddings;
@@ -48,29 +52,19 @@ public class LocalModelProvider implements ModelProvider {
         return request.target().isFineTuned() ? withHead(request) : byPromptSimilarity(request);
     }
 
+    /** The label anchors of a prompt version and how many tokens embedding them took. */
+    private record Anchors(List<float[]> vectors, int tokens) {
+    }
+
+    private record AnchorKey(PromptSpec prompt, List<LabelSpec> labels) {
+    }
+
     private List<Completion> byPromptSimilarity(ModelRequest request) {
         PromptSpec prompt = request.prompt();
         List<LabelSpec> labels = request.labels();
-        List<float[]> anchors = new ArrayList<>();
-        int promptOverheadTokens = 0;
-        for (LabelSpec label : labels) {
-            List<String> texts = new ArrayList<>();
-            texts.add(prompt.describe(label));
-            for (FewShotExample shot : prompt.fewShot()) {
-                if (shot.label().equals(label.label())) {
-                    texts.add(prompt.render(shot.input()));
-                }
-            }
-            List<MiniLmEmbeddings.Embedded> embedded = embeddings.embed(texts);
-            float[] anchor = new float[MiniLmEmbeddings.DIMENSION];
-            for (MiniLmEmbeddings.Embedded e : embedded) {
-                promptOverheadTokens += e.tokens();
-                for (int d = 0; d < anchor.length; d++) {
-                    anchor[d] += e.vector()[d];
-                }
-            }
-            anchors.add(MiniLmEmbeddings.normalise(anchor));
-        }
+        Anchors cachedAnchors = anchors(prompt, labels);
+        List<float[]> anchors = cachedAnchors.vectors();
+        int promptOverheadTokens = cachedAnchors.tokens();
         List<Completion> completions = new ArrayList<>(request.inputs().size());
         for (String input : request.inputs()) {
             long started = System.nanoTime();
@@ -88,6 +82,50 @@ public class LocalModelProvider implements ModelProvider {
                     (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
         }
         return completions;
+    }
+
+    /**
+     * A prompt's label anchors are the same for every input: computed once per prompt version and label set (the
+     * gateway serves one input per call), a few hundred at most.
+     */
+    private Anchors anchors(PromptSpec prompt, List<LabelSpec> labels) {
+        AnchorKey key = new AnchorKey(prompt, List.copyOf(labels));
+        Anchors cached = anchorCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<float[]> vectors = new ArrayList<>();
+        int tokens = 0;
+        for (LabelSpec label : labels) {
+            List<String> texts = new ArrayList<>();
+            texts.add(prompt.describe(label));
+            for (FewShotExample shot : prompt.fewShot()) {
+                if (shot.label().equals(label.label())) {
+                    texts.add(prompt.render(shot.input()));
+                }
+            }
+            float[] anchor = new float[MiniLmEmbeddings.DIMENSION];
+            for (MiniLmEmbeddings.Embedded e : embeddings.embed(texts)) {
+                tokens += e.tokens();
+                for (int d = 0; d < anchor.length; d++) {
+                    anchor[d] += e.vector()[d];
+                }
+            }
+            vectors.add(MiniLmEmbeddings.normalise(anchor));
+        }
+        Anchors anchors = new Anchors(List.copyOf(vectors), tokens);
+        if (anchorCache.size() >= MAX_CACHED_PROMPTS) {
+            anchorCache.clear();
+        }
+        anchorCache.put(key, anchors);
+        return anchors;
+    }
+
+    /** What the model reads: the rendered input, plus (prompted, not tuned) the label anchors' texts. */
+    @Override
+    public OptionalInt promptTokens(ModelTarget target, PromptSpec prompt, List<LabelSpec> labels, String input) {
+        int inputTokens = embeddings.embed(prompt.render(input)).tokens();
+        return OptionalInt.of(target.isFineTuned() ? inputTokens : inputTokens + anchors(prompt, labels).tokens());
     }
 
     private List<Completion> withHead(ModelRequest request) {

@@ -1,5 +1,9 @@
 package org.hybridllm.lifecycle.provider.openai;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
 import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -7,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +22,7 @@ import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.ModelProvider;
 import org.hybridllm.lifecycle.provider.ModelRequest;
+import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 
 /**
@@ -47,6 +53,9 @@ public class OpenAiChatProvider implements ModelProvider {
         // a fine-tuned model is served exactly as it was trained: the short instruction alone (see ChatJsonl)
         String system = request.target().isFineTuned() ? request.prompt().instruction()
                 : systemPrompt(request.prompt(), request.labels());
+        if (request.inputs().size() == 1) { // a single call (the gateway): no thread hand-off
+            return List.of(call(model, system, request, request.inputs().getFirst()));
+        }
         Semaphore permits = new Semaphore(endpoint.concurrency());
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Completion>> futures = new ArrayList<>();
@@ -98,6 +107,38 @@ public class OpenAiChatProvider implements ModelProvider {
         BigDecimal cost = endpoint.cost(model, promptTokens, completionTokens);
         return new Completion(toLabel(text, request.labels()), (int) promptTokens, (int) completionTokens, latencyMs,
                 cost);
+    }
+
+    /**
+     * Counted as OpenAI bills chat messages: each message's content in the model's encoding (o200k_base for the
+     * gpt-4o / gpt-4.1 / o-series families, cl100k_base otherwise, e.g. for vLLM or Ollama models, where it is an
+     * estimate) plus 3 tokens per message and 3 for the reply's priming.
+     */
+    @Override
+    public OptionalInt promptTokens(ModelTarget target, PromptSpec prompt, List<LabelSpec> labels, String input) {
+        String model = target.isFineTuned() ? target.tunedModel() : target.baseModel();
+        Encoding encoding = encodingFor(model);
+        List<String> messages = new ArrayList<>();
+        messages.add(target.isFineTuned() ? prompt.instruction() : systemPrompt(prompt, labels));
+        for (FewShotExample example : prompt.fewShot()) {
+            messages.add(prompt.render(example.input()));
+            messages.add(example.label());
+        }
+        messages.add(prompt.render(input));
+        int tokens = 3;
+        for (String message : messages) {
+            tokens += 3 + encoding.countTokensOrdinary(message);
+        }
+        return OptionalInt.of(tokens);
+    }
+
+    private static final EncodingRegistry ENCODINGS = Encodings.newLazyEncodingRegistry();
+
+    static Encoding encodingFor(String model) {
+        String base = model.startsWith("ft:") ? model.split(":")[1] : model;
+        boolean o200k = base.startsWith("gpt-4o") || base.startsWith("gpt-4.1") || base.startsWith("gpt-5")
+                || base.matches("o[1-9].*");
+        return ENCODINGS.getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
     }
 
     static String systemPrompt(PromptSpec prompt, List<LabelSpec> labels) {

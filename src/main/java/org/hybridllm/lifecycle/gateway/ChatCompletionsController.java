@@ -1,0 +1,285 @@
+package org.hybridllm.lifecycle.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.feedback.FeedbackIngest;
+import org.hybridllm.lifecycle.feedback.FeedbackItem;
+import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * OpenAI's chat completions API, served for the use cases: an application points its OpenAI client's base URL at
+ * {@code <app>/v1}, uses a gateway API key, and names the use case as model {@code lifecycle/<use-case-key>}
+ * (or in the header {@code X-Lifecycle-Use-Case}). The last user message is the input; the use case's current
+ * prompt version replaces the caller's system prompt, and its champion (or, for the canary share, its challenger)
+ * answers. Sampling parameters are the use case's, not the caller's. Streaming answers the same completion as
+ * server-sent chunks.
+ */
+@RestController
+@RequestMapping("/v1")
+class ChatCompletionsController {
+
+    static final String INTERACTION_HEADER = "X-Lifecycle-Interaction-Id";
+    static final String USE_CASE_HEADER = "X-Lifecycle-Use-Case";
+    private static final int MAX_INPUT_CHARS = 100_000;
+
+    private final ApiKeys keys;
+    private final GatewayService gateway;
+    private final UseCaseRepository useCases;
+    private final FeedbackIngest feedback;
+    private final InteractionLog interactions;
+    private final GatewayCallRepository calls;
+    /** Writes exactly OpenAI's shapes, nulls included (the app's mapper leaves nulls out). */
+    private final ObjectMapper wire = new ObjectMapper();
+
+    ChatCompletionsController(ApiKeys keys, GatewayService gateway, UseCaseRepository useCases,
+                              FeedbackIngest feedback, InteractionLog interactions, GatewayCallRepository calls) {
+        this.keys = keys;
+        this.gateway = gateway;
+        this.useCases = useCases;
+        this.feedback = feedback;
+        this.interactions = interactions;
+        this.calls = calls;
+    }
+
+    @PostMapping("/chat/completions")
+    void complete(@RequestHeader(value = "Authorization", required = false) String authorization,
+                  @RequestHeader(value = USE_CASE_HEADER, required = false) String useCaseHeader,
+                  @RequestBody(required = false) byte[] body, HttpServletResponse response) throws IOException {
+        ApiKeys.Caller caller = keys.authenticate(authorization);
+        JsonNode request = parse(body);
+        String model = text(request, "model", true);
+        String useCaseKey = useCaseHeader != null && !useCaseHeader.isBlank() ? useCaseHeader.strip()
+                : model.startsWith(GatewayRoutes.MODEL_PREFIX) ? model.substring(GatewayRoutes.MODEL_PREFIX.length())
+                : null;
+        if (useCaseKey == null) {
+            throw GatewayError.modelNotFound(model);
+        }
+        String input = lastUserMessage(request);
+        String user = text(request, "user", false);
+        boolean stream = request.path("stream").asBoolean(false);
+        boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+        GatewayRoutes.Route route = gateway.route(caller, useCaseKey, model);
+        GatewayService.Answer answer = gateway.complete(caller, route, input, user);
+
+        response.setHeader(INTERACTION_HEADER, answer.callId().toString());
+        response.setHeader("X-Lifecycle-Arm", answer.arm());
+        response.setHeader("X-Lifecycle-Model-Version", answer.served().model().name());
+        response.setHeader("X-Lifecycle-Prompt-Version", String.valueOf(answer.served().prompt().version()));
+        String id = "chatcmpl-" + answer.callId();
+        long created = Instant.now().getEpochSecond();
+        if (stream) {
+            writeStream(response, id, created, model, answer, includeUsage);
+        } else {
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", "assistant");
+            message.put("content", answer.completion().output());
+            message.put("refusal", null);
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", 0);
+            choice.put("message", message);
+            choice.put("logprobs", null);
+            choice.put("finish_reason", "stop");
+            Map<String, Object> completion = envelope(id, "chat.completion", created, model);
+            completion.put("choices", List.of(choice));
+            completion.put("usage", usage(answer));
+            wire.writeValue(response.getOutputStream(), completion);
+        }
+    }
+
+    /** The use cases this key may call, as models. */
+    @GetMapping("/models")
+    Map<String, Object> models(@RequestHeader(value = "Authorization", required = false) String authorization) {
+        ApiKeys.Caller caller = keys.authenticate(authorization);
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (var useCase : useCases.findAll()) {
+            if (caller.useCaseId() == null || caller.useCaseId() == useCase.id()) {
+                data.add(Map.of("id", GatewayRoutes.MODEL_PREFIX + useCase.key(), "object", "model",
+                        "created", 0, "owned_by", "llm-lifecycle"));
+            }
+        }
+        return Map.of("object", "list", "data", data);
+    }
+
+    /**
+     * Feedback on a served call, by the id returned in {@value #INTERACTION_HEADER}: a rating (1 / -1), the output
+     * the model should have given, a comment. It joins the use case's feedback for the next dataset.
+     */
+    @PostMapping("/feedback")
+    Map<String, Object> feedback(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                 @RequestBody(required = false) byte[] body) {
+        ApiKeys.Caller caller = keys.authenticate(authorization);
+        JsonNode request = parse(body);
+        UUID callId;
+        try {
+            callId = UUID.fromString(text(request, "interaction_id", true));
+        } catch (IllegalArgumentException e) {
+            throw GatewayError.invalidRequest("interaction_id", "interaction_id must be the id returned in the "
+                    + INTERACTION_HEADER + " header.");
+        }
+        var logged = calls.findByCallId(callId);
+        if (logged.isEmpty() && interactions.awaitWritten(Duration.ofSeconds(5))) {
+            logged = calls.findByCallId(callId); // it was still on its way to the log
+        }
+        if (logged.isEmpty() || (caller.useCaseId() != null && caller.useCaseId() != logged.get().useCaseId())) {
+            throw new GatewayError(HttpStatus.NOT_FOUND, "invalid_request_error", "interaction_not_found",
+                    "interaction_id", "No interaction " + callId + " was served with this key's use cases.");
+        }
+        JsonNode rating = request.path("rating");
+        if (!rating.isMissingNode() && !rating.isNull() && !rating.isInt()) {
+            throw GatewayError.invalidRequest("rating", "rating must be 1 (good) or -1 (bad).");
+        }
+        String useCaseKey = useCases.get(logged.get().useCaseId()).key();
+        var ingested = feedback.ingestOne(new FeedbackItem(useCaseKey, logged.get().interactionId(), null, null,
+                null, null, null, rating.isInt() ? rating.asInt() : null, text(request, "corrected_output", false),
+                text(request, "comment", false)), "gateway:" + caller.name());
+        return Map.of("object", "feedback", "interaction_id", callId.toString(), "feedback_id",
+                ingested.feedbackId());
+    }
+
+    private void writeStream(HttpServletResponse response, String id, long created, String model,
+                             GatewayService.Answer answer, boolean includeUsage) throws IOException {
+        response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-cache");
+        OutputStream out = response.getOutputStream();
+        Map<String, Object> role = new LinkedHashMap<>();
+        role.put("role", "assistant");
+        role.put("content", "");
+        event(out, chunk(id, created, model, role, null));
+        event(out, chunk(id, created, model, Map.of("content", answer.completion().output()), null));
+        event(out, chunk(id, created, model, Map.of(), "stop"));
+        if (includeUsage) {
+            Map<String, Object> last = envelope(id, "chat.completion.chunk", created, model);
+            last.put("choices", List.of());
+            last.put("usage", usage(answer));
+            event(out, last);
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private Map<String, Object> chunk(String id, long created, String model, Map<String, Object> delta,
+                                      String finishReason) {
+        Map<String, Object> choice = new LinkedHashMap<>();
+        choice.put("index", 0);
+        choice.put("delta", delta);
+        choice.put("logprobs", null);
+        choice.put("finish_reason", finishReason);
+        Map<String, Object> chunk = envelope(id, "chat.completion.chunk", created, model);
+        chunk.put("choices", List.of(choice));
+        return chunk;
+    }
+
+    private void event(OutputStream out, Map<String, Object> data) throws IOException {
+        out.write("data: ".getBytes(StandardCharsets.UTF_8));
+        out.write(wire.writeValueAsBytes(data));
+        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static Map<String, Object> envelope(String id, String object, long created, String model) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("id", id);
+        envelope.put("object", object);
+        envelope.put("created", created);
+        envelope.put("model", model);
+        return envelope;
+    }
+
+    private static Map<String, Object> usage(GatewayService.Answer answer) {
+        int prompt = answer.completion().promptTokens();
+        int completion = answer.completion().completionTokens();
+        return Map.of("prompt_tokens", prompt, "completion_tokens", completion, "total_tokens", prompt + completion);
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw GatewayError.invalidRequest(null, "The request needs a JSON body.");
+        }
+        try {
+            JsonNode node = wire.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw GatewayError.invalidRequest(null, "The request body must be a JSON object.");
+            }
+            return node;
+        } catch (IOException e) {
+            throw GatewayError.invalidRequest(null, "We could not parse the JSON body of your request.");
+        }
+    }
+
+    private static String text(JsonNode request, String field, boolean required) {
+        JsonNode value = request.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw GatewayError.invalidRequest(field, "Missing required parameter: '" + field + "'.");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw GatewayError.invalidRequest(field, "'" + field + "' must be a string.");
+        }
+        return value.asText();
+    }
+
+    /** The input: the last user message's text (a string, or the text parts of a content array). */
+    private static String lastUserMessage(JsonNode request) {
+        JsonNode messages = request.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw GatewayError.invalidRequest("messages", "'messages' must be a non-empty array.");
+        }
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode message = messages.get(i);
+            if (!message.isObject() || !message.path("role").isTextual()) {
+                throw GatewayError.invalidRequest("messages[" + i + "]", "Each message needs a 'role'.");
+            }
+            if (!"user".equals(message.path("role").asText())) {
+                continue;
+            }
+            JsonNode content = message.get("content");
+            String text;
+            if (content != null && content.isTextual()) {
+                text = content.asText();
+            } else if (content != null && content.isArray()) {
+                StringBuilder parts = new StringBuilder();
+                for (JsonNode part : content) {
+                    if ("text".equals(part.path("type").asText()) && part.path("text").isTextual()) {
+                        parts.append(parts.isEmpty() ? "" : "\n").append(part.path("text").asText());
+                    }
+                }
+                text = parts.toString();
+            } else {
+                throw GatewayError.invalidRequest("messages[" + i + "].content",
+                        "A user message's content must be a string or an array of text parts.");
+            }
+            if (text.isBlank()) {
+                throw GatewayError.invalidRequest("messages[" + i + "].content", "The user message is empty.");
+            }
+            if (text.length() > MAX_INPUT_CHARS) {
+                throw GatewayError.invalidRequest("messages[" + i + "].content",
+                        "The user message is longer than " + MAX_INPUT_CHARS + " characters.");
+            }
+            return text;
+        }
+        throw GatewayError.invalidRequest("messages", "The request has no user message to answer.");
+    }
+}

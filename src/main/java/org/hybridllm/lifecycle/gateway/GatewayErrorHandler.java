@@ -1,0 +1,77 @@
+package org.hybridllm.lifecycle.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hybridllm.lifecycle.provider.ProviderRejectedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** The gateway's endpoints answer every failure in OpenAI's error format, not as problem details. */
+@RestControllerAdvice(assignableTypes = ChatCompletionsController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class GatewayErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
+
+    private final GatewayMetrics metrics;
+
+    GatewayErrorHandler(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @ExceptionHandler(GatewayError.class)
+    ResponseEntity<Map<String, Object>> refused(GatewayError error) {
+        metrics.failed(null, error.code() == null ? error.type() : error.code());
+        return body(error);
+    }
+
+    @ExceptionHandler({HttpMessageNotReadableException.class, HttpMediaTypeNotSupportedException.class})
+    ResponseEntity<Map<String, Object>> unreadable(Exception e) {
+        return refused(GatewayError.invalidRequest(null, "We could not parse the JSON body of your request."));
+    }
+
+    /** Refusals of the services the gateway reuses (e.g. feedback validation), in OpenAI's format. */
+    @ExceptionHandler(ErrorResponseException.class)
+    ResponseEntity<Map<String, Object>> invalid(ErrorResponseException e) {
+        Object field = e.getBody().getProperties() == null ? null : e.getBody().getProperties().get("field");
+        return refused(new GatewayError(HttpStatus.valueOf(e.getStatusCode().value()), "invalid_request_error", null,
+                field == null ? null : field.toString(), e.getBody().getDetail()));
+    }
+
+    @ExceptionHandler(ProviderRejectedException.class)
+    ResponseEntity<Map<String, Object>> upstreamRefused(ProviderRejectedException e) {
+        return body(new GatewayError(HttpStatus.BAD_GATEWAY, "api_error", "upstream_error", null,
+                "The model behind this use case refused the call: " + e.getMessage()));
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    ResponseEntity<Map<String, Object>> failed(RuntimeException e) {
+        log.warn("Gateway call failed", e);
+        return body(new GatewayError(HttpStatus.BAD_GATEWAY, "api_error", "upstream_error", null,
+                "The model behind this use case could not answer: " + e.getMessage()));
+    }
+
+    static Map<String, Object> errorObject(GatewayError error) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("message", error.getMessage());
+        inner.put("type", error.type());
+        inner.put("param", error.param());
+        inner.put("code", error.code());
+        Map<String, Object> outer = new LinkedHashMap<>();
+        outer.put("error", inner);
+        return outer;
+    }
+
+    private static ResponseEntity<Map<String, Object>> body(GatewayError error) {
+        return ResponseEntity.status(error.status()).body(errorObject(error));
+    }
+}
