@@ -69,6 +69,8 @@ class OpenAiLifecycleIT {
         FAKE.close();
     }
 
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
     @Autowired
     TestRestTemplate http;
     @Autowired
@@ -134,6 +136,31 @@ class OpenAiLifecycleIT {
                 .params(job.get("id"), job.get("dataset_version_id")).query(String.class).single())
                 .startsWith("ft:gpt-4o-mini:");
         assertThat(FAKE.requests()).contains("POST /files", "POST /fine_tuning/jobs");
+
+        // before approving, the reviewer can see the candidate in production: all traffic to it through the gateway
+        assertThat(api.call(LifecycleApi.ENGINEER, org.springframework.http.HttpMethod.PUT,
+                "/api/gateway/routes/" + key, Map.of("canaryShare", 1.0)).getStatusCode().value()).isEqualTo(200);
+        String gatewayKey = api.call(LifecycleApi.ADMIN, org.springframework.http.HttpMethod.POST,
+                "/api/gateway/keys", Map.of("name", "tickets-app", "useCase", key)).getBody().path("key").asText();
+        var client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + port + "/v1")
+                .apiKey(gatewayKey).build();
+        for (String input : List.of("I was charged twice", "Refund please", "My invoice is wrong")) {
+            client.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                    .model("lifecycle/" + key).addUserMessage(input).build());
+        }
+        JsonNode serving = null;
+        for (int attempt = 0; attempt < 100; attempt++) { // logged off the request path
+            serving = api.run(runId).path("serving");
+            if (serving.path("calls").asLong() == 3) {
+                break;
+            }
+            LifecycleApi.sleep(100);
+        }
+        assertThat(serving.path("calls").asLong()).isEqualTo(3);
+        assertThat(serving.path("savedPromptTokens").asLong()).as("short prompt vs prototype prompt").isPositive();
+        assertThat(serving.path("costUsd").decimalValue().signum()).isPositive();
+        assertThat(api.run(runId).path("metrics").path("candidate").path("costUsd").decimalValue().signum())
+                .isPositive();
 
         String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
         assertThat(api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "ok").getStatusCode().value())

@@ -21,6 +21,7 @@ class GatewayChangeListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayChangeListener.class);
     static final String CHANNEL = "lifecycle_gateway";
+    private static final int POLL_MILLIS = 500;
 
     private final DataSource dataSource;
     private final ApiKeys keys;
@@ -40,11 +41,16 @@ class GatewayChangeListener implements SmartLifecycle {
         thread = Thread.ofVirtual().name("gateway-change-listener").start(this::listen);
     }
 
+    /** Not interrupted (that would break its pooled connection): it sees the flag within a poll and returns it. */
     @Override
     public synchronized void stop() {
         running = false;
         if (thread != null) {
-            thread.interrupt();
+            try {
+                thread.join(java.time.Duration.ofMillis(3 * POLL_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -62,7 +68,7 @@ class GatewayChangeListener implements SmartLifecycle {
                 invalidate(); // whatever changed while not listening
                 PGConnection postgres = connection.unwrap(PGConnection.class);
                 while (running) {
-                    PGNotification[] notifications = postgres.getNotifications(1000);
+                    PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
                     if (notifications != null && notifications.length > 0) {
                         invalidate();
                     }

@@ -51,12 +51,15 @@ public class RunQueries {
 
         Map<String, RunView.Metrics> metrics = new LinkedHashMap<>();
         jdbc.sql("""
-                        select id, role, eval_set, model_version_id, prompt_version_id, examples, accuracy, macro_f1
+                        select id, role, eval_set, model_version_id, prompt_version_id, examples, accuracy, macro_f1,
+                               prompt_tokens, completion_tokens, cost_usd
                         from eval_run where run_id = ? order by id""")
                 .param(id)
                 .query((rs, i) -> Map.entry(rs.getString("role"), new RunView.Metrics(rs.getLong("id"),
                         rs.getString("eval_set"), rs.getLong("model_version_id"), rs.getLong("prompt_version_id"),
-                        rs.getInt("examples"), rs.getDouble("accuracy"), rs.getDouble("macro_f1"))))
+                        rs.getInt("examples"), rs.getDouble("accuracy"), rs.getDouble("macro_f1"),
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+                        rs.getBigDecimal("cost_usd"))))
                 .list()
                 .forEach(entry -> {
                     switch (entry.getKey()) {
@@ -72,6 +75,19 @@ public class RunQueries {
                 .param(id)
                 .query((rs, i) -> new RunView.Decision(rs.getString(1), rs.getString(2)))
                 .optional().orElse(null);
+        RunView.Serving serving = jdbc.sql("""
+                        select m.id, count(i.id) as calls, coalesce(sum(i.prompt_tokens), 0) as prompt_tokens,
+                               coalesce(sum(i.completion_tokens), 0) as completion_tokens, sum(i.cost_usd) as cost,
+                               coalesce(sum(i.saved_prompt_tokens), 0) as saved,
+                               avg(i.saved_prompt_tokens)::float8 as saved_per_call
+                        from model_version m join fine_tune_job j on j.id = m.fine_tune_job_id
+                        left join interaction i on i.model_version_id = m.id and i.call_id is not null
+                        where j.run_id = ? group by m.id order by m.id desc limit 1""")
+                .param(id)
+                .query((rs, i) -> new RunView.Serving(rs.getLong("id"), rs.getLong("calls"),
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost"),
+                        rs.getLong("saved"), (Double) rs.getObject("saved_per_call", Double.class)))
+                .optional().orElse(null);
         List<RunView.ArtifactSummary> artifacts = jdbc.sql("""
                         select a.id, a.kind, a.uri, a.sha256, a.bytes,
                                coalesce(array_agg(p.parent_artifact_id order by p.parent_artifact_id)
@@ -86,6 +102,6 @@ public class RunQueries {
         stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(), stages, pending,
-                approvals, metrics, decision, artifacts);
+                approvals, metrics, decision, artifacts, serving);
     }
 }

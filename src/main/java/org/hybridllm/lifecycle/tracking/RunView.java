@@ -10,7 +10,7 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                       String startedBy, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
                       List<ApprovalSummary> approvals, Map<String, Metrics> metrics, Decision decision,
-                      List<ArtifactSummary> artifacts) {
+                      List<ArtifactSummary> artifacts, Serving serving) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }
@@ -19,9 +19,19 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                                   OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt) {
     }
 
-    /** accuracy and macro-F1 of one evaluation run. */
+    /** accuracy and macro-F1 of one evaluation run, and what its calls cost (null cost: not priced). */
     public record Metrics(long evalRunId, String evalSet, long modelVersionId, long promptVersionId, int examples,
-                          double accuracy, double macroF1) {
+                          double accuracy, double macroF1, long promptTokens, long completionTokens,
+                          java.math.BigDecimal costUsd) {
+    }
+
+    /**
+     * The production traffic the gateway served with the model this run trained: calls, tokens, cost, and the
+     * prompt tokens its short prompt saved against the prototype prompt (in total and per call); null when the
+     * run trained no model.
+     */
+    public record Serving(long modelVersionId, long calls, long promptTokens, long completionTokens,
+                          java.math.BigDecimal costUsd, long savedPromptTokens, Double savedPromptTokensPerCall) {
     }
 
     public record Decision(String decision, String rationale) {
