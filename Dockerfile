@@ -25,4 +25,5 @@ VOLUME /var/lib/llm-lifecycle/artifacts
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=5 \
     CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && head -n 1 <&3 | grep -q " 200 "'
-ENTRYPOINT ["java", "-jar", "/opt/llm-lifecycle/app.jar"]
+# ZGC: sub-millisecond pauses for the gateway's latency (see BENCHMARKS.md)
+ENTRYPOINT ["java", "-XX:+UseZGC", "-jar", "/opt/llm-lifecycle/app.jar"]

@@ -35,6 +35,8 @@ public class OpenAiChatProvider implements ModelProvider {
     private final String name;
     private final OpenAIClient client;
     private final OpenAiProperties.Endpoint endpoint;
+    private final java.util.Map<ConversationKey, ChatCompletionCreateParams> conversationStarts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public OpenAiChatProvider(String name, OpenAIClient client, OpenAiProperties.Endpoint endpoint) {
         this.name = name;
@@ -82,16 +84,38 @@ public class OpenAiChatProvider implements ModelProvider {
         }
     }
 
-    private Completion call(String model, String system, ModelRequest request, String input) {
+    private record ConversationKey(String model, String system, PromptSpec prompt) {
+    }
+
+    /**
+     * The messages before the input (system prompt, few-shot turns) are the same for every call with one prompt
+     * version: built once (the gateway calls with one input at a time), at most a few hundred kept.
+     */
+    private ChatCompletionCreateParams conversationStart(String model, String system, PromptSpec prompt) {
+        ConversationKey key = new ConversationKey(model, system, prompt);
+        ChatCompletionCreateParams start = conversationStarts.get(key);
+        if (start != null) {
+            return start;
+        }
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
                 .model(model)
                 .temperature(0.0)
                 .maxCompletionTokens(endpoint.maxTokens())
                 .addSystemMessage(system);
-        for (FewShotExample example : request.prompt().fewShot()) {
-            params.addUserMessage(request.prompt().render(example.input()));
+        for (FewShotExample example : prompt.fewShot()) {
+            params.addUserMessage(prompt.render(example.input()));
             params.addAssistantMessage(example.label());
         }
+        start = params.build();
+        if (conversationStarts.size() >= 256) {
+            conversationStarts.clear();
+        }
+        conversationStarts.put(key, start);
+        return start;
+    }
+
+    private Completion call(String model, String system, ModelRequest request, String input) {
+        ChatCompletionCreateParams.Builder params = conversationStart(model, system, request.prompt()).toBuilder();
         params.addUserMessage(request.prompt().render(input));
         long started = System.nanoTime();
         ChatCompletion completion;

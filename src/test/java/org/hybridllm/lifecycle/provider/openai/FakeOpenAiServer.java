@@ -40,6 +40,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile BiFunction<String, String, String> answerer = (model, input) -> "billing";
     private volatile String failJobsWith;
+    private volatile byte[] lastChatRequest;
     private volatile int retrievalsUntilDone = 2;
 
     public FakeOpenAiServer(String apiKey) throws IOException {
@@ -71,6 +72,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** How many status reads a job needs to finish (one keeps it running for a long time when large). */
     public void finishJobsAfter(int retrievals) {
         this.retrievalsUntilDone = retrievals;
+    }
+
+    /** The body of the last chat completion request, as the client sent it. */
+    public byte[] lastChatRequest() {
+        return lastChatRequest;
     }
 
     public List<String> requests() {
@@ -112,6 +118,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 return;
             }
             if (call.equals("POST /chat/completions")) {
+                lastChatRequest = body;
                 chat(exchange, json.readTree(body));
             } else if (call.equals("POST /files")) {
                 String id = "file-" + ids.incrementAndGet();

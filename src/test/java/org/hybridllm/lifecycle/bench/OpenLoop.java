@@ -1,0 +1,56 @@
+package org.hybridllm.lifecycle.bench;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * A load generator at a fixed rate: request i is due at start + i/rate and its latency is measured from that due
+ * time, not from when it was sent, so a stalled server is not hidden by fewer requests (no coordinated omission).
+ */
+final class OpenLoop {
+
+    record Result(Latencies latencies, int sent, int failed) {
+    }
+
+    private OpenLoop() {
+    }
+
+    static Result run(HttpClient client, IntFunction<HttpRequest> requests, int ratePerSecond, Duration duration) {
+        int total = (int) (ratePerSecond * duration.toMillis() / 1000);
+        Latencies latencies = new Latencies();
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(total);
+        long periodNanos = 1_000_000_000L / ratePerSecond;
+        long start = System.nanoTime() + 5_000_000;
+        try (ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor()) {
+            for (int i = 0; i < total; i++) {
+                int index = i;
+                long due = start + i * periodNanos;
+                scheduler.schedule(() -> client.sendAsync(requests.apply(index), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, error) -> {
+                            if (error != null || response.statusCode() != 200) {
+                                failed.incrementAndGet();
+                            } else {
+                                latencies.record(System.nanoTime() - due);
+                            }
+                            done.countDown();
+                        }), due - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+            if (!done.await(duration.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("requests still outstanding a minute after the run");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new Result(latencies, total, failed.get());
+    }
+}
