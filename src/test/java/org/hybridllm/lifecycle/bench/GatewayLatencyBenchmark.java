@@ -40,8 +40,8 @@ final class GatewayLatencyBenchmark implements Benchmark {
         String key = setUp(context);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int rate = context.size(200, 50);
-        Duration duration = Duration.ofSeconds(context.size(30, 2));
-        Duration warmUp = Duration.ofSeconds(context.size(10, 1));
+        Duration duration = Duration.ofSeconds(context.size(20, 2));
+        Duration warmUp = Duration.ofSeconds(context.size(5, 1));
         String viaGateway = json.writeValueAsString(Map.of("model", "lifecycle/" + USE_CASE, "messages",
                 List.of(Map.of("role", "user", "content", "I was charged twice for my subscription"))));
         // the baseline sends exactly what the gateway sends upstream (the prompt version rendered, few-shot turns)
@@ -68,7 +68,8 @@ final class GatewayLatencyBenchmark implements Benchmark {
         OpenLoop.Result measured = OpenLoop.run(client, gatewayRequests, rate, duration);
         if (baseline.failed() + measured.failed() > 0) {
             throw new IllegalStateException(baseline.failed() + " direct and " + measured.failed()
-                    + " gateway requests failed");
+                    + " gateway requests failed; first: " + (baseline.firstFailure() != null
+                    ? baseline.firstFailure() : measured.firstFailure()));
         }
         return List.of(
                 new Measurement(name(), "p50", "ms", measured.latencies().percentileMillis(50),

@@ -17,7 +17,8 @@ import java.util.function.IntFunction;
  */
 final class OpenLoop {
 
-    record Result(Latencies latencies, int sent, int failed) {
+    /** @param firstFailure what the first failed request got back (null if none failed) */
+    record Result(Latencies latencies, int sent, int failed, String firstFailure) {
     }
 
     private OpenLoop() {
@@ -27,6 +28,7 @@ final class OpenLoop {
         int total = (int) (ratePerSecond * duration.toMillis() / 1000);
         Latencies latencies = new Latencies();
         AtomicInteger failed = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch done = new CountDownLatch(total);
         long periodNanos = 1_000_000_000L / ratePerSecond;
         long start = System.nanoTime() + 5_000_000;
@@ -36,8 +38,10 @@ final class OpenLoop {
                 long due = start + i * periodNanos;
                 scheduler.schedule(() -> client.sendAsync(requests.apply(index), HttpResponse.BodyHandlers.ofString())
                         .whenComplete((response, error) -> {
-                            if (error != null || response.statusCode() != 200) {
+                            if (error != null || response.statusCode() / 100 != 2) {
                                 failed.incrementAndGet();
+                                firstFailure.compareAndSet(null, error != null ? error.toString()
+                                        : response.statusCode() + " " + response.body());
                             } else {
                                 latencies.record(System.nanoTime() - due);
                             }
@@ -51,6 +55,6 @@ final class OpenLoop {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return new Result(latencies, total, failed.get());
+        return new Result(latencies, total, failed.get(), firstFailure.get());
     }
 }

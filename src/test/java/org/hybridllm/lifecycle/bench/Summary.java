@@ -30,6 +30,9 @@ record Summary(String benchmark, String metric, String unit, boolean higherIsBet
     }
 
     static String range(double[] sorted, String format) {
+        if (Double.isNaN(sorted[0])) {
+            return "–"; // no ratio to a zero baseline
+        }
         if (sorted.length == 1) {
             return String.format(format, sorted[0]);
         }
