@@ -27,7 +27,8 @@ public final class BenchmarkSuite {
     static List<Benchmark> all() {
         // the webhook benchmark first: it starts an app of its own on the same database, which (embedded engine)
         // marks the open runs it finds INTERRUPTED
-        return List.of(new WebhookBenchmark(), new FeedbackIngestionBenchmark(), new StageWorkersBenchmark(),
+        return List.of(new WebhookBenchmark(), new FeedbackIngestionBenchmark(), new DatasetBuildBenchmark(),
+                new StageWorkersBenchmark(),
                 new EmbeddingsBenchmark(), new GatewayLatencyBenchmark());
     }
 
