@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.CamundaError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,32 +85,82 @@ public class BuildDatasetWorker {
     DatasetBuilt build(UUID runId, long feedbackUpToId) {
         var run = runs.find(runId).orElseThrow();
         UseCase useCase = useCases.get(run.useCaseId());
-        DatasetBuilder.Split split = builder.build(feedback.idealOutputs(useCase.id(), feedbackUpToId),
-                useCase.labelNames(), seed);
-        if (split.total() < useCase.minLabelledExamples()) {
-            String reason = "Dataset too small: " + split.total() + " usable examples after scrubbing and "
-                    + "de-duplication, " + useCase.minLabelledExamples() + " needed";
-            throw CamundaError.bpmnError(DATASET_TOO_SMALL, reason, Map.of("failureReason", reason));
-        }
         PromptVersion tunedPrompt = tunedPrompt(useCase);
         String system = tunedPrompt.spec().instruction();
-        Artifact train = storeSplit(runId, "train", system, split.train());
-        Artifact validation = storeSplit(runId, "validation", system, split.validation());
-        Artifact test = storeSplit(runId, "test", system, split.test());
-        String sha256 = Sha256.of(train.sha256() + "\n" + validation.sha256() + "\n" + test.sha256());
+        Path work = artifacts.workDirectory("dataset");
+        DatasetBuilder.Split split;
+        // streamed: the feedback log, the spool and the split files never have to fit in memory
+        try (DatasetBuilder.Build build = builder.start(useCase.labelNames(), Files.createTempFile(work, "spool-", ".tmp"));
+             SplitFiles files = new SplitFiles(work, system)) {
+            feedback.forEachIdealOutput(useCase.id(), feedbackUpToId, build::add);
+            split = build.finish(seed, files::write);
+            files.finishWriting();
+            if (split.total() < useCase.minLabelledExamples()) {
+                String reason = "Dataset too small: " + split.total() + " usable examples after scrubbing and "
+                        + "de-duplication, " + useCase.minLabelledExamples() + " needed";
+                throw CamundaError.bpmnError(DATASET_TOO_SMALL, reason, Map.of("failureReason", reason));
+            }
+            Artifact train = storeSplit(runId, "train", files, split.trainIds().length);
+            Artifact validation = storeSplit(runId, "validation", files, split.validationIds().length);
+            Artifact test = storeSplit(runId, "test", files, split.testIds().length);
+            String sha256 = Sha256.of(train.sha256() + "\n" + validation.sha256() + "\n" + test.sha256());
 
-        long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(), split, seed,
-                run.revision());
-        datasets.linkFeedback(id, "train", split.train());
-        datasets.linkFeedback(id, "validation", split.validation());
-        datasets.linkFeedback(id, "test", split.test());
-        DatasetVersion version = datasets.get(id);
-        audit.record(AuditLog.SYSTEM, "DATASET_REGISTERED", "dataset_version", id, runId, Map.of(
-                "version", version.version(), "sha256", sha256, "train", split.train().size(),
-                "validation", split.validation().size(), "test", split.test().size(),
-                "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed()));
-        return new DatasetBuilt(id, version.version(), sha256, split.train().size(), split.validation().size(),
-                split.test().size(), split.duplicatesRemoved(), split.piiItemsScrubbed(), tunedPrompt.id());
+            long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(), split,
+                    seed, run.revision());
+            datasets.linkFeedback(id, "train", split.trainIds());
+            datasets.linkFeedback(id, "validation", split.validationIds());
+            datasets.linkFeedback(id, "test", split.testIds());
+            DatasetVersion version = datasets.get(id);
+            audit.record(AuditLog.SYSTEM, "DATASET_REGISTERED", "dataset_version", id, runId, Map.of(
+                    "version", version.version(), "sha256", sha256, "train", split.trainIds().length,
+                    "validation", split.validationIds().length, "test", split.testIds().length,
+                    "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed()));
+            return new DatasetBuilt(id, version.version(), sha256, split.trainIds().length,
+                    split.validationIds().length, split.testIds().length, split.duplicatesRemoved(),
+                    split.piiItemsScrubbed(), tunedPrompt.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the dataset of run " + runId, e);
+        }
+    }
+
+    /** The three splits' JSONL files, written as the builder hands out examples; deleted unless stored. */
+    private final class SplitFiles implements AutoCloseable {
+
+        private final Map<String, Path> paths = new java.util.LinkedHashMap<>();
+        private final Map<String, java.io.OutputStream> outputs = new java.util.LinkedHashMap<>();
+        private final String system;
+
+        SplitFiles(Path directory, String system) throws IOException {
+            this.system = system;
+            for (String split : DatasetBuilder.SPLITS) {
+                Path path = Files.createTempFile(directory, split + "-", ".jsonl");
+                paths.put(split, path);
+                outputs.put(split, new java.io.BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
+            }
+        }
+
+        void write(String split, DatasetBuilder.Example example) throws IOException {
+            ChatJsonl.writeLine(json, outputs.get(split), system, new ChatJsonl.Example(example.input(),
+                    example.label()));
+        }
+
+        Path path(String split) {
+            return paths.get(split);
+        }
+
+        void finishWriting() throws IOException {
+            for (java.io.OutputStream out : outputs.values()) {
+                out.close();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            finishWriting();
+            for (Path path : paths.values()) {
+                Files.deleteIfExists(path); // stored ones were moved away already
+            }
+        }
     }
 
     /** The short prompt the fine-tuned model will be served with: the use case's latest, or a default one. */
@@ -120,10 +174,8 @@ public class BuildDatasetWorker {
         return prompts.create(useCase.id(), PromptVersion.Purpose.FINE_TUNED, shortPrompt, AuditLog.SYSTEM);
     }
 
-    private Artifact storeSplit(UUID runId, String name, String system, List<DatasetBuilder.Example> examples) {
-        byte[] content = ChatJsonl.write(json, system, examples.stream()
-                .map(e -> new ChatJsonl.Example(e.input(), e.label())).toList());
-        return artifacts.store(runId, SPLIT_KIND, name + ".jsonl", JSONL, content,
-                Map.of("split", name, "rows", examples.size(), "format", "openai-chat-jsonl"), List.of());
+    private Artifact storeSplit(UUID runId, String name, SplitFiles files, int rows) {
+        return artifacts.storeFile(runId, SPLIT_KIND, name + ".jsonl", JSONL, files.path(name),
+                Map.of("split", name, "rows", rows, "format", "openai-chat-jsonl"), List.of());
     }
 }

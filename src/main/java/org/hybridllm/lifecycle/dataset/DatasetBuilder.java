@@ -1,31 +1,60 @@
 package org.hybridllm.lifecycle.dataset;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
 
 /**
- * The dataset pipeline, free of I/O: scrub PII, de-duplicate (case- and whitespace-insensitive; the latest
- * feedback wins), drop examples with unknown labels, and split stratified by label with a fixed seed.
+ * The dataset pipeline: scrub PII, de-duplicate (case- and whitespace-insensitive; the latest feedback wins),
+ * drop examples with unknown labels, and split stratified by label with a fixed seed.
+ *
+ * <p>Built for feedback logs of millions of rows in a small heap: candidates are added one at a time (streamed
+ * from the database), their scrubbed text is spooled to a file, and only primitive arrays are kept per row
+ * (feedback id, label, a 64-bit hash of the normalised text: about 20 bytes). De-duplication and the split sort
+ * those arrays; a second pass over the spool hands each kept example to the split it belongs to, in feedback
+ * order. Two different texts with the same 64-bit hash would be taken for duplicates: at 4 M rows the chance is
+ * about 1 in 2 million.
  */
 public final class DatasetBuilder {
 
     public record Example(long feedbackId, String input, String label) {
     }
 
-    public record Split(List<Example> train, List<Example> validation, List<Example> test, int candidates,
-                        int duplicatesRemoved, int unknownLabelsDropped, int piiItemsScrubbed,
-                        Map<String, Integer> labelDistribution) {
+    /** What a build produced; the examples themselves went to the {@link SplitWriter}. */
+    public record Split(long[] trainIds, long[] validationIds, long[] testIds, int candidates, int duplicatesRemoved,
+                        int unknownLabelsDropped, int piiItemsScrubbed, Map<String, Integer> labelDistribution) {
+
         public int total() {
-            return train.size() + validation.size() + test.size();
+            return trainIds.length + validationIds.length + testIds.length;
         }
     }
+
+    /** Receives each kept example with its split ({@code train}, {@code validation} or {@code test}). */
+    @FunctionalInterface
+    public interface SplitWriter {
+        void write(String split, Example example) throws IOException;
+    }
+
+    static final String[] SPLITS = {"train", "validation", "test"};
+    private static final byte TRAIN = 0;
+    private static final byte VALIDATION = 1;
+    private static final byte TEST = 2;
 
     private final PiiScrubber scrubber = new PiiScrubber();
     private final double validationShare;
@@ -39,50 +68,260 @@ public final class DatasetBuilder {
         this.testShare = testShare;
     }
 
-    public Split build(List<IdealOutput> candidates, List<String> labels, long seed) {
-        int pii = 0;
-        int unknown = 0;
-        Map<String, Example> byNormalisedInput = new LinkedHashMap<>();
-        for (IdealOutput candidate : candidates) {
-            if (!labels.contains(candidate.idealOutput())) {
+    /** Starts a build whose scrubbed texts are spooled to {@code spool} (deleted when the build is closed). */
+    public Build start(List<String> labels, Path spool) {
+        return new Build(labels, spool);
+    }
+
+    /** A small build in memory (tests, small use cases): the examples of each split in lists. */
+    public record InMemory(Split split, List<Example> train, List<Example> validation, List<Example> test) {
+    }
+
+    public InMemory build(List<IdealOutput> candidates, List<String> labels, long seed) {
+        List<List<Example>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try (Build build = start(labels, Files.createTempFile("dataset-", ".spool"))) {
+            candidates.forEach(build::add);
+            Split split = build.finish(seed, (name, example) -> splits.get(Arrays.asList(SPLITS).indexOf(name))
+                    .add(example));
+            return new InMemory(split, splits.get(0), splits.get(1), splits.get(2));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One build: {@link #add} every candidate in feedback order, then {@link #finish} once. */
+    public final class Build implements AutoCloseable {
+
+        private final List<String> labels;
+        private final Path spool;
+        private final DataOutputStream out;
+        private long[] feedbackIds = new long[1024];
+        private long[] textHashes = new long[1024];
+        private byte[] labelOf = new byte[1024];
+        private int rows;
+        private int candidates;
+        private int unknown;
+        private int pii;
+        private final MessageDigest sha256 = sha256();
+
+        private Build(List<String> labels, Path spool) {
+            if (labels.size() > 127) {
+                throw new IllegalArgumentException("at most 127 labels");
+            }
+            this.labels = List.copyOf(labels);
+            this.spool = spool;
+            try {
+                this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void add(IdealOutput candidate) {
+            candidates++;
+            int label = labels.indexOf(candidate.idealOutput());
+            if (label < 0) {
                 unknown++;
-                continue;
+                return;
             }
             PiiScrubber.Scrubbed scrubbed = scrubber.scrub(candidate.input());
             pii += scrubbed.items();
-            String key = normalise(scrubbed.text());
-            byNormalisedInput.remove(key); // the latest feedback on a repeated input wins, in its position
-            byNormalisedInput.put(key, new Example(candidate.feedbackId(), scrubbed.text().strip(),
-                    candidate.idealOutput()));
+            if (rows == feedbackIds.length) {
+                feedbackIds = Arrays.copyOf(feedbackIds, rows * 2);
+                textHashes = Arrays.copyOf(textHashes, rows * 2);
+                labelOf = Arrays.copyOf(labelOf, rows * 2);
+            }
+            feedbackIds[rows] = candidate.feedbackId();
+            textHashes[rows] = hash64(sha256, normalise(scrubbed.text()));
+            labelOf[rows] = (byte) label;
+            rows++;
+            byte[] text = scrubbed.text().strip().getBytes(StandardCharsets.UTF_8);
+            try {
+                out.writeInt(text.length);
+                out.write(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot spool the dataset to " + spool, e);
+            }
         }
-        int kept = byNormalisedInput.size();
-        int duplicates = candidates.size() - unknown - kept;
 
-        Map<String, List<Example>> byLabel = new TreeMap<>();
-        for (Example example : byNormalisedInput.values()) {
-            byLabel.computeIfAbsent(example.label(), k -> new ArrayList<>()).add(example);
+        public Split finish(long seed, SplitWriter writer) throws IOException {
+            out.close();
+            BitSet kept = latestOfEachText();
+            textHashes = null; // sorted away; the split's sort needs the room
+            byte[] splitOf = new byte[rows];
+            Map<String, Integer> distribution = assignSplits(kept, seed, splitOf);
+            int keptCount = kept.cardinality();
+            long[][] ids = {new long[0], new long[0], new long[0]};
+            int[] counts = new int[3];
+            for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+                counts[splitOf[i]]++;
+            }
+            for (int s = 0; s < 3; s++) {
+                ids[s] = new long[counts[s]];
+            }
+            int[] filled = new int[3];
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool),
+                    1 << 16))) {
+                for (int i = 0; i < rows; i++) {
+                    byte[] text = new byte[in.readInt()];
+                    in.readFully(text);
+                    if (!kept.get(i)) {
+                        continue;
+                    }
+                    byte split = splitOf[i];
+                    ids[split][filled[split]++] = feedbackIds[i];
+                    writer.write(SPLITS[split], new Example(feedbackIds[i], new String(text, StandardCharsets.UTF_8),
+                            labels.get(labelOf[i])));
+                }
+            }
+            int duplicates = candidates - unknown - keptCount;
+            return new Split(ids[TRAIN], ids[VALIDATION], ids[TEST], candidates, duplicates, unknown, pii,
+                    distribution);
         }
-        Random random = new Random(seed);
-        List<Example> train = new ArrayList<>();
-        List<Example> validation = new ArrayList<>();
-        List<Example> test = new ArrayList<>();
-        Map<String, Integer> distribution = new TreeMap<>();
-        for (Map.Entry<String, List<Example>> entry : byLabel.entrySet()) {
-            List<Example> examples = new ArrayList<>(entry.getValue());
-            examples.sort(Comparator.comparingLong(Example::feedbackId));
-            java.util.Collections.shuffle(examples, random);
-            int n = examples.size();
-            int testCount = (int) Math.round(n * testShare);
-            int validationCount = (int) Math.round(n * validationShare);
-            test.addAll(examples.subList(0, testCount));
-            validation.addAll(examples.subList(testCount, testCount + validationCount));
-            train.addAll(examples.subList(testCount + validationCount, n));
-            distribution.put(entry.getKey(), n);
+
+        /** The rows that are the latest of their normalised text: sort (hash, row), keep each run's last row. */
+        private BitSet latestOfEachText() {
+            long[] hashes = Arrays.copyOf(textHashes, rows);
+            textHashes = hashes; // the copy is sorted in place; the original is no longer needed
+            int[] order = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                order[i] = i;
+            }
+            sortByKey(hashes, order, 0, rows - 1);
+            BitSet kept = new BitSet(rows);
+            for (int i = 0; i < rows; i++) {
+                if (i == rows - 1 || hashes[i + 1] != hashes[i]) {
+                    kept.set(order[i]); // equal hashes are ordered by row: the last one is the latest feedback
+                }
+            }
+            return kept;
         }
-        return new Split(train, validation, test, candidates.size(), duplicates, unknown, pii, distribution);
+
+        /**
+         * Stratified split with a fixed seed: within each label, kept rows are ordered by a hash of (seed, feedback
+         * id); the first round(n × test share) go to test, the next round(n × validation share) to validation.
+         */
+        private Map<String, Integer> assignSplits(BitSet kept, long seed, byte[] splitOf) {
+            int n = kept.cardinality();
+            long[] keys = new long[n];
+            int[] order = new int[n];
+            int k = 0;
+            for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+                // label in the top byte, then the seeded shuffle position
+                keys[k] = ((long) labelOf[i] << 56) | (mix(seed, feedbackIds[i]) >>> 8);
+                order[k++] = i;
+            }
+            sortByKey(keys, order, 0, n - 1);
+            Map<String, Integer> distribution = new TreeMap<>();
+            for (int start = 0; start < n; ) {
+                int label = (int) (keys[start] >>> 56);
+                int end = start;
+                while (end < n && (int) (keys[end] >>> 56) == label) {
+                    end++;
+                }
+                int size = end - start;
+                int testCount = (int) Math.round(size * testShare);
+                int validationCount = (int) Math.round(size * validationShare);
+                for (int j = start; j < end; j++) {
+                    int position = j - start;
+                    splitOf[order[j]] = position < testCount ? TEST
+                            : position < testCount + validationCount ? VALIDATION : TRAIN;
+                }
+                distribution.put(labels.get(label), size);
+                start = end;
+            }
+            return distribution;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            Files.deleteIfExists(spool);
+        }
     }
 
     static String normalise(String text) {
         return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    }
+
+    /** The first 64 bits of the text's SHA-256. */
+    private static long hash64(MessageDigest sha256, String text) {
+        byte[] digest = sha256.digest(text.getBytes(StandardCharsets.UTF_8));
+        long hash = 0;
+        for (int i = 0; i < 8; i++) {
+            hash = (hash << 8) | (digest[i] & 0xff);
+        }
+        return hash;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SplitMix64 of (seed, id): a well-spread, reproducible shuffle position. */
+    static long mix(long seed, long id) {
+        long z = seed * 0x9E3779B97F4A7C15L + id;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Sorts {@code keys} (signed order) and moves {@code values} with them; equal keys end up ordered by value
+     * (the values are distinct row numbers). Iterative on the larger side, so the stack stays shallow.
+     */
+    static void sortByKey(long[] keys, int[] values, int low, int high) {
+        while (low < high) {
+            if (high - low < 16) {
+                for (int i = low + 1; i <= high; i++) {
+                    for (int j = i; j > low && less(keys, values, j, j - 1); j--) {
+                        swap(keys, values, j, j - 1);
+                    }
+                }
+                return;
+            }
+            int middle = low + (high - low) / 2;
+            // median of three as the pivot, moved to high
+            if (less(keys, values, middle, low)) {
+                swap(keys, values, middle, low);
+            }
+            if (less(keys, values, high, low)) {
+                swap(keys, values, high, low);
+            }
+            if (less(keys, values, middle, high)) {
+                swap(keys, values, middle, high);
+            }
+            int store = low;
+            for (int i = low; i < high; i++) {
+                if (less(keys, values, i, high)) {
+                    swap(keys, values, i, store++);
+                }
+            }
+            swap(keys, values, store, high);
+            if (store - low < high - store) {
+                sortByKey(keys, values, low, store - 1);
+                low = store + 1;
+            } else {
+                sortByKey(keys, values, store + 1, high);
+                high = store - 1;
+            }
+        }
+    }
+
+    private static boolean less(long[] keys, int[] values, int a, int b) {
+        return keys[a] < keys[b] || (keys[a] == keys[b] && values[a] < values[b]);
+    }
+
+    private static void swap(long[] keys, int[] values, int a, int b) {
+        long key = keys[a];
+        keys[a] = keys[b];
+        keys[b] = key;
+        int value = values[a];
+        values[a] = values[b];
+        values[b] = value;
     }
 }

@@ -37,7 +37,7 @@ public class DatasetRepository {
                         from dataset_version where use_case_id = ?
                         returning id""")
                 .params(useCaseId, runId, sha256, trainArtifactId, validationArtifactId, testArtifactId,
-                        split.train().size(), split.validation().size(), split.test().size(), split.candidates(),
+                        split.trainIds().length, split.validationIds().length, split.testIds().length, split.candidates(),
                         split.duplicatesRemoved(), split.piiItemsScrubbed(), Jsonb.write(json, split.labelDistribution()), seed,
                         revision, useCaseId)
                 .query(Long.class)
@@ -45,15 +45,15 @@ public class DatasetRepository {
     }
 
     /** One array-valued insert per 10,000 rows: a million-row dataset is not a million round trips. */
-    public void linkFeedback(long datasetVersionId, String split, List<DatasetBuilder.Example> examples) {
+    public void linkFeedback(long datasetVersionId, String split, long[] feedbackIds) {
         int chunk = 10_000;
-        for (int from = 0; from < examples.size(); from += chunk) {
-            Long[] feedbackIds = examples.subList(from, Math.min(examples.size(), from + chunk)).stream()
-                    .map(DatasetBuilder.Example::feedbackId).toArray(Long[]::new);
+        for (int from = 0; from < feedbackIds.length; from += chunk) {
+            Long[] ids = java.util.Arrays.stream(feedbackIds, from, Math.min(feedbackIds.length, from + chunk))
+                    .boxed().toArray(Long[]::new);
             jdbc.sql("""
                             insert into dataset_version_feedback (dataset_version_id, feedback_id, split)
                             select ?, unnest(?::bigint[]), ?""")
-                    .params(datasetVersionId, feedbackIds, split)
+                    .params(datasetVersionId, ids, split)
                     .update();
         }
     }

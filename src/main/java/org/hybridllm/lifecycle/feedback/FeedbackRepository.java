@@ -19,9 +19,13 @@ public class FeedbackRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate streaming;
 
-    public FeedbackRepository(JdbcClient jdbc) {
+    public FeedbackRepository(JdbcClient jdbc, javax.sql.DataSource dataSource) {
         this.jdbc = jdbc;
+        // read in batches (inside a transaction the driver uses a cursor): millions of rows, constant memory
+        this.streaming = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+        this.streaming.setFetchSize(5_000);
     }
 
     public record Summary(long interactions, long feedback, long negativeFeedback, long labelledExamples,
@@ -94,11 +98,13 @@ public class FeedbackRepository {
     }
 
     /** Interactions with an ideal output as of the pinned feedback id, oldest first. */
-    public List<IdealOutput> idealOutputs(long useCaseId, long feedbackUpToId) {
-        return jdbc.sql("select * from (" + IDEAL_OUTPUTS + ") t where ideal_output is not null order by feedback_id")
-                .params(useCaseId, feedbackUpToId)
-                .query((rs, i) -> new IdealOutput(rs.getLong("feedback_id"), rs.getLong("interaction_id"),
-                        rs.getString("input"), rs.getString("ideal_output")))
-                .list();
+    /** The ideal outputs in feedback order, one at a time (call inside a transaction to stream them). */
+    public void forEachIdealOutput(long useCaseId, long feedbackUpToId, java.util.function.Consumer<IdealOutput> consumer) {
+        streaming.query("select * from (" + IDEAL_OUTPUTS + ") t where ideal_output is not null order by feedback_id",
+                rs -> {
+                    consumer.accept(new IdealOutput(rs.getLong("feedback_id"), rs.getLong("interaction_id"),
+                            rs.getString("input"), rs.getString("ideal_output")));
+                }, useCaseId, feedbackUpToId);
     }
+
 }

@@ -26,17 +26,23 @@ public final class ChatJsonl {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             for (Example example : examples) {
-                Map<String, Object> line = Map.of("messages", List.of(
-                        Map.of("role", "system", "content", systemPrompt),
-                        Map.of("role", "user", "content", example.user()),
-                        Map.of("role", "assistant", "content", example.assistant())));
-                out.write(json.writeValueAsBytes(line));
-                out.write('\n');
+                writeLine(json, out, systemPrompt, example);
             }
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(e);
         }
         return out.toByteArray();
+    }
+
+    /** One example as one line, e.g. straight into a split's file. */
+    public static void writeLine(ObjectMapper json, java.io.OutputStream out, String systemPrompt, Example example)
+            throws java.io.IOException {
+        Map<String, Object> line = Map.of("messages", List.of(
+                Map.of("role", "system", "content", systemPrompt),
+                Map.of("role", "user", "content", example.user()),
+                Map.of("role", "assistant", "content", example.assistant())));
+        out.write(json.writeValueAsBytes(line));
+        out.write('\n');
     }
 
     public static List<Example> read(ObjectMapper json, byte[] content) {

@@ -105,6 +105,28 @@ public class ArtifactStore {
         return entries;
     }
 
+    /**
+     * Moves a file the caller wrote (e.g. a dataset split streamed to disk) into the content-addressed store and
+     * registers it; the file's content is hashed by streaming it, never held in memory.
+     */
+    public Artifact storeFile(UUID runId, String kind, String fileName, String mediaType, Path source,
+                              Map<String, ?> metadata, Collection<Long> parentIds) {
+        try {
+            String sha256 = Sha256.of(source);
+            long bytes = Files.size(source);
+            Path target = pathFor(sha256, fileName);
+            if (Files.exists(target)) {
+                Files.delete(source); // the same content is stored already
+            } else {
+                Files.createDirectories(target.getParent());
+                moveIntoPlace(source, target);
+            }
+            return register(runId, kind, target.toUri().toString(), sha256, bytes, mediaType, metadata, parentIds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store artifact " + source, e);
+        }
+    }
+
     /** Registers a file that is already in place (e.g. written by a trainer), hashing its content. */
     public Artifact registerFile(UUID runId, String kind, Path file, String mediaType, Map<String, ?> metadata,
                                  Collection<Long> parentIds) {

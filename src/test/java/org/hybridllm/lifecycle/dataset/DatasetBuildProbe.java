@@ -36,7 +36,7 @@ public final class DatasetBuildProbe {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
         RunRepository runs = new RunRepository(jdbc);
         BuildDatasetWorker worker = new BuildDatasetWorker(runs, new UseCaseRepository(jdbc, json),
-                new PromptVersionRepository(jdbc, json), new FeedbackRepository(jdbc),
+                new PromptVersionRepository(jdbc, json), new FeedbackRepository(jdbc, dataSource),
                 new DatasetRepository(jdbc, json), new ArtifactStore(new ArtifactProperties(Path.of(args[5])), jdbc,
                 json), null, new AuditLog(jdbc, json), json, 0.15, 0.15, 20261124L);
         UUID runId = UUID.randomUUID();

@@ -28,13 +28,15 @@ class DatasetBuilderTest {
                 new IdealOutput(2, 2, "  my CARD was   charged twice ", "refund"),
                 new IdealOutput(3, 3, "Where is my parcel?", "shipping"),
                 new IdealOutput(4, 4, "Something odd", "not-a-label"));
-        DatasetBuilder.Split split = new DatasetBuilder(0.0, 0.5).build(rows, List.of("billing", "refund", "shipping"), 7);
-        assertThat(split.duplicatesRemoved()).isEqualTo(1);
-        assertThat(split.unknownLabelsDropped()).isEqualTo(1);
-        assertThat(split.total()).isEqualTo(2);
-        List<DatasetBuilder.Example> all = new ArrayList<>(split.train());
-        all.addAll(split.test());
+        DatasetBuilder.InMemory built = new DatasetBuilder(0.0, 0.5).build(rows, List.of("billing", "refund",
+                "shipping"), 7);
+        assertThat(built.split().duplicatesRemoved()).isEqualTo(1);
+        assertThat(built.split().unknownLabelsDropped()).isEqualTo(1);
+        assertThat(built.split().total()).isEqualTo(2);
+        List<DatasetBuilder.Example> all = new ArrayList<>(built.train());
+        all.addAll(built.test());
         assertThat(all).extracting(DatasetBuilder.Example::label).containsExactlyInAnyOrder("refund", "shipping");
+        assertThat(all).extracting(DatasetBuilder.Example::input).contains("my CARD was   charged twice");
     }
 
     @Test
@@ -45,13 +47,32 @@ class DatasetBuilderTest {
                     i % 2 == 0 ? "billing" : "shipping"));
         }
         DatasetBuilder builder = new DatasetBuilder(0.15, 0.15);
-        DatasetBuilder.Split a = builder.build(rows, List.of("billing", "shipping"), 42);
-        DatasetBuilder.Split b = builder.build(rows, List.of("billing", "shipping"), 42);
-        DatasetBuilder.Split c = builder.build(rows, List.of("billing", "shipping"), 43);
+        DatasetBuilder.InMemory a = builder.build(rows, List.of("billing", "shipping"), 42);
+        DatasetBuilder.InMemory b = builder.build(rows, List.of("billing", "shipping"), 42);
+        DatasetBuilder.InMemory c = builder.build(rows, List.of("billing", "shipping"), 43);
         assertThat(a.test()).isEqualTo(b.test());
         assertThat(a.test()).isNotEqualTo(c.test());
         assertThat(a.test()).hasSize(16).filteredOn(e -> e.label().equals("billing")).hasSize(8);
         assertThat(a.validation()).hasSize(16);
         assertThat(a.train()).hasSize(68);
+        assertThat(a.split().testIds()).containsExactly(a.test().stream()
+                .mapToLong(DatasetBuilder.Example::feedbackId).toArray());
+        assertThat(a.split().labelDistribution()).containsEntry("billing", 50).containsEntry("shipping", 50);
+    }
+
+    @Test
+    void sortsParallelArraysByKeyThenValue() {
+        java.util.Random random = new java.util.Random(1);
+        int n = 10_000;
+        long[] keys = new long[n];
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = random.nextInt(50) - 25L; // many equal keys, negative ones too
+            values[i] = n - i;
+        }
+        DatasetBuilder.sortByKey(keys, values, 0, n - 1);
+        for (int i = 1; i < n; i++) {
+            assertThat(keys[i - 1] < keys[i] || (keys[i - 1] == keys[i] && values[i - 1] < values[i])).isTrue();
+        }
     }
 }
