@@ -240,8 +240,23 @@ public final class DatasetBuilder {
         }
     }
 
+    /** Stripped, runs of whitespace as one space, lower case: the key duplicates are found by. */
     static String normalise(String text) {
-        return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        StringBuilder normalised = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = !normalised.isEmpty();
+            } else {
+                if (space) {
+                    normalised.append(' ');
+                    space = false;
+                }
+                normalised.append(c);
+            }
+        }
+        return normalised.toString().toLowerCase(Locale.ROOT);
     }
 
     /** The first 64 bits of the text's SHA-256. */

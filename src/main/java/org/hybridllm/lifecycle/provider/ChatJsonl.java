@@ -37,12 +37,26 @@ public final class ChatJsonl {
     /** One example as one line, e.g. straight into a split's file. */
     public static void writeLine(ObjectMapper json, java.io.OutputStream out, String systemPrompt, Example example)
             throws java.io.IOException {
-        Map<String, Object> line = Map.of("messages", List.of(
-                Map.of("role", "system", "content", systemPrompt),
-                Map.of("role", "user", "content", example.user()),
-                Map.of("role", "assistant", "content", example.assistant())));
-        out.write(json.writeValueAsBytes(line));
+        // streamed field by field: a dataset of millions of lines builds no maps
+        try (com.fasterxml.jackson.core.JsonGenerator line = json.getFactory().createGenerator(out)
+                .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            line.writeStartObject();
+            line.writeArrayFieldStart("messages");
+            message(line, "system", systemPrompt);
+            message(line, "user", example.user());
+            message(line, "assistant", example.assistant());
+            line.writeEndArray();
+            line.writeEndObject();
+        }
         out.write('\n');
+    }
+
+    private static void message(com.fasterxml.jackson.core.JsonGenerator line, String role, String content)
+            throws java.io.IOException {
+        line.writeStartObject();
+        line.writeStringField("role", role);
+        line.writeStringField("content", content);
+        line.writeEndObject();
     }
 
     public static List<Example> read(ObjectMapper json, byte[] content) {

@@ -47,7 +47,8 @@ final class DatasetBuildBenchmark implements Benchmark {
         List<Measurement> measurements = new ArrayList<>();
         int million = context.size(1_000_000, 5_000);
         measurements.add(measure(context, "1M rows", million));
-        if (!useCases.containsKey(4 * million) && measurements.size() == 1) {
+        boolean large = !"false".equals(System.getenv("BENCH_DATASET_LARGE")); // false: skip 4 M (profiling)
+        if (large && !useCases.containsKey(4 * million)) {
             measurements.add(measure(context, "4M rows", 4 * million)); // once: the memory limit
         }
         return measurements;
@@ -65,7 +66,8 @@ final class DatasetBuildBenchmark implements Benchmark {
         TestDatabase.Connection db = TestDatabase.get();
         Path artifacts = Files.createTempDirectory("bench-dataset");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Xmx256m", "-XX:+UseSerialGC", System.getenv().getOrDefault("BENCH_PROBE_JAVA_OPTS", "-Dbench=probe"),
+                "-cp", System.getProperty("java.class.path"),
                 DatasetBuildProbe.class.getName(), db.url(), db.user(), db.password() == null ? "" : db.password(),
                 String.valueOf(useCaseId), String.valueOf(upTo), artifacts.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
