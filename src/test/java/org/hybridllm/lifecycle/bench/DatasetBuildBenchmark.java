@@ -118,16 +118,7 @@ final class DatasetBuildBenchmark implements Benchmark {
                 int chunk = 100_000;
                 for (int from = 0; from < rows; from += chunk) {
                     int n = Math.min(chunk, rows - from);
-                    long[] ids = new long[n];
-                    try (var select = connection.prepareStatement(
-                            "select nextval('interaction_id_seq') from generate_series(1, ?)")) {
-                        select.setInt(1, n);
-                        try (var rs = select.executeQuery()) {
-                            for (int i = 0; rs.next(); i++) {
-                                ids[i] = rs.getLong(1);
-                            }
-                        }
-                    }
+                    long[] ids = InteractionIds.next(connection, n);
                     StringBuilder interactions = new StringBuilder(n * 120);
                     StringBuilder feedback = new StringBuilder(n * 40);
                     for (int k = 0; k < n; k++) {

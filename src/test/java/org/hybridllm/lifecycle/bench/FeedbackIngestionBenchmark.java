@@ -94,16 +94,7 @@ final class FeedbackIngestionBenchmark implements Benchmark {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             long started = System.nanoTime();
-            long[] ids = new long[rows];
-            try (var select = connection.prepareStatement(
-                    "select nextval('interaction_id_seq') from generate_series(1, ?)")) {
-                select.setInt(1, rows);
-                try (var rs = select.executeQuery()) {
-                    for (int i = 0; rs.next(); i++) {
-                        ids[i] = rs.getLong(1);
-                    }
-                }
-            }
+            long[] ids = InteractionIds.next(connection, rows);
             StringBuilder interactions = new StringBuilder(rows * 120);
             StringBuilder feedback = new StringBuilder(rows * 40);
             for (int i = 0; i < rows; i++) {
