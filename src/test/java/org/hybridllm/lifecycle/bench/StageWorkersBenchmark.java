@@ -25,6 +25,8 @@ import org.hybridllm.lifecycle.tracking.StageExecutor;
 final class StageWorkersBenchmark implements Benchmark, AutoCloseable {
 
     static final int TASKS = 10;
+    /** Jobs each worker holds at once (BENCH_STAGE_JOBS; the app's default is 8). */
+    static final int JOBS_IN_FLIGHT = Integer.parseInt(System.getenv().getOrDefault("BENCH_STAGE_JOBS", "8"));
     private final List<JobWorker> workers = new ArrayList<>();
     private final AtomicReference<CountDownLatch> ended = new AtomicReference<>();
     private long useCaseId;
@@ -112,7 +114,7 @@ final class StageWorkersBenchmark implements Benchmark, AutoCloseable {
                     if (last) {
                         ended.get().countDown();
                     }
-                }).maxJobsActive(8).pollInterval(Duration.ofMillis(100)).timeout(Duration.ofMinutes(1)).open());
+                }).maxJobsActive(JOBS_IN_FLIGHT).pollInterval(Duration.ofMillis(100)).timeout(Duration.ofMinutes(1)).open());
             }
         }
     }

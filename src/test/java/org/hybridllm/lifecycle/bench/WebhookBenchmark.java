@@ -42,7 +42,8 @@ final class WebhookBenchmark implements Benchmark, AutoCloseable {
 
     @Override
     public boolean met(Map<String, Summary> byMetric) {
-        return byMetric.get("p99").medianValue() < 50 && byMetric.get("lost + duplicated").medianValue() == 0;
+        Summary p99 = byMetric.get("p99 at 200/s");
+        return p99 != null && p99.medianValue() < 50 && byMetric.get("lost + duplicated").medianValue() == 0;
     }
 
     @Override
@@ -55,7 +56,8 @@ final class WebhookBenchmark implements Benchmark, AutoCloseable {
         }
         String port = app.getEnvironment().getProperty("local.server.port");
         String secret = app.getEnvironment().getProperty("lifecycle.webhooks.sources.ci.secret");
-        int rate = context.size(200, 20);
+        // BENCH_WEBHOOK_RATE: a lower rate for engines that do not hold 200/s (see BENCHMARKS.md)
+        int rate = context.size(Integer.parseInt(System.getenv().getOrDefault("BENCH_WEBHOOK_RATE", "200")), 20);
         Duration duration = Duration.ofSeconds(context.size(60, 1));
         int run = RUNS.incrementAndGet();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -86,9 +88,9 @@ final class WebhookBenchmark implements Benchmark, AutoCloseable {
         long wrong = Math.abs(measured.sent() - measured.failed() - deliveries) + Math.abs(deliveries - runs)
                 + measured.failed();
         return List.of(
-                new Measurement(name(), "p50", "ms", measured.latencies().percentileMillis(50),
+                new Measurement(name(), "p50 at " + rate + "/s", "ms", measured.latencies().percentileMillis(50),
                         baseline.latencies().percentileMillis(50), false),
-                new Measurement(name(), "p99", "ms", measured.latencies().percentileMillis(99),
+                new Measurement(name(), "p99 at " + rate + "/s", "ms", measured.latencies().percentileMillis(99),
                         baseline.latencies().percentileMillis(99), false),
                 new Measurement(name(), "lost + duplicated", "runs", wrong, 0, false));
     }
