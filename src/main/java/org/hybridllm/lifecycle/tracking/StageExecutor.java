@@ -59,20 +59,16 @@ public class StageExecutor {
         int revision = run.map(LifecycleRun::revision).orElse(0);
         String stage = revision == 0 ? job.getType() : job.getType() + "@r" + revision;
         try {
-            Optional<String> stored = ledger.completedOutput(runId, stage);
-            if (stored.isPresent()) {
-                log.info("Stage {} of run {} already completed; returning its recorded output", stage, runId);
-                return json.readValue(stored.get(), outputType);
-            }
             OffsetDateTime startedAt = OffsetDateTime.now();
             try {
+                // the recorded output is looked up once, under the stage's lock (one round trip less per job)
                 return transaction.execute(status -> {
                     ledger.lock(runId, stage);
-                    Optional<String> completedMeanwhile = ledger.completedOutput(runId, stage);
-                    if (completedMeanwhile.isPresent()) {
-                        log.info("Stage {} of run {} was completed by a concurrent attempt; returning its output",
-                                stage, runId);
-                        return readOutput(completedMeanwhile.get(), outputType);
+                    Optional<String> completed = ledger.completedOutput(runId, stage);
+                    if (completed.isPresent()) {
+                        log.info("Stage {} of run {} already completed (a retry, a resumed run or a concurrent "
+                                + "attempt); returning its recorded output", stage, runId);
+                        return readOutput(completed.get(), outputType);
                     }
                     T output = work.apply(runId);
                     ledger.record(runId, stage, Jsonb.write(json, output), job.getKey(), startedAt,
