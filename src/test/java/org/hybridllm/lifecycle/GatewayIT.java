@@ -59,16 +59,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureObservability(tracing = false) // the Prometheus endpoint, which tests leave out by default
 class GatewayIT {
 
-    static final FakeOpenAiServer UPSTREAM = start();
+    static final FakeOpenAiServer UPSTREAM = FakeOpenAiServer.started("sk-upstream");
     static final String TUNED_MODEL = "tickets-lora-canary1"; // e.g. a LoRA adapter served by vLLM
-
-    static FakeOpenAiServer start() {
-        try {
-            return new FakeOpenAiServer("sk-upstream");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @DynamicPropertySource
     static void upstream(DynamicPropertyRegistry registry) {

@@ -38,15 +38,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class GatewayLoggingIT {
 
-    static final FakeOpenAiServer UPSTREAM = start();
-
-    static FakeOpenAiServer start() {
-        try {
-            return new FakeOpenAiServer("sk-upstream");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final FakeOpenAiServer UPSTREAM = FakeOpenAiServer.started("sk-upstream");
 
     @AfterAll
     static void stop() {

@@ -31,15 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class OpenAiLifecycleIT {
 
     static final Duration TIMEOUT = Duration.ofMinutes(4);
-    static final FakeOpenAiServer FAKE = start();
-
-    static FakeOpenAiServer start() {
-        try {
-            return new FakeOpenAiServer("sk-it");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final FakeOpenAiServer FAKE = FakeOpenAiServer.started("sk-it");
 
     @DynamicPropertySource
     static void providers(DynamicPropertyRegistry registry) {

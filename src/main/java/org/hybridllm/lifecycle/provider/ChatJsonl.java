@@ -3,11 +3,9 @@ package org.hybridllm.lifecycle.provider;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The training-data format every fine-tuner takes: OpenAI's chat fine-tuning JSONL, one
@@ -20,18 +18,6 @@ public final class ChatJsonl {
     }
 
     private ChatJsonl() {
-    }
-
-    public static byte[] write(ObjectMapper json, String systemPrompt, List<Example> examples) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            for (Example example : examples) {
-                writeLine(json, out, systemPrompt, example);
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(e);
-        }
-        return out.toByteArray();
     }
 
     /** One example as one line, e.g. straight into a split's file. */

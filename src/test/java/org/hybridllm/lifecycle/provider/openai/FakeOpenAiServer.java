@@ -51,6 +51,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
         server.start();
     }
 
+    /** A started server, for static fields of test classes (no checked exception). */
+    public static FakeOpenAiServer started(String apiKey) {
+        try {
+            return new FakeOpenAiServer(apiKey);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
