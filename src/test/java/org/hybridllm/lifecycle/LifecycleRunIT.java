@@ -18,18 +18,15 @@ import org.hybridllm.lifecycle.tracking.Sha256;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * A whole lifecycle run on the real embedded Zeebe engine with the real local model, driven through the REST API
  * and checked in Postgres.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = TestEnvironment.class)
+@AppTest
 class LifecycleRunIT {
 
     static final Duration TIMEOUT = Duration.ofMinutes(4);

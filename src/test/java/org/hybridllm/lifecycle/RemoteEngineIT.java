@@ -2,9 +2,8 @@ package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
-import io.camunda.zeebe.process.test.engine.EngineFactory;
 import java.util.UUID;
+import org.hybridllm.lifecycle.engine.EmbeddedEngine;
 import org.hybridllm.lifecycle.governance.ApprovalService;
 import org.hybridllm.lifecycle.governance.DecisionRequest;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
@@ -24,11 +23,10 @@ class RemoteEngineIT {
     @Test
     void aWholeRunCompletesOnAnEngineTheAppDoesNotOwn() {
         int port = TestEnvironment.freePort();
-        ZeebeTestEngine engine = EngineFactory.create(port);
-        engine.start();
-        try (ConfigurableApplicationContext app = TestEnvironment.startApp("lifecycle.engine=remote",
+        try (EmbeddedEngine engine = EmbeddedEngine.start(port);
+             ConfigurableApplicationContext app = TestEnvironment.startApp("lifecycle.engine=remote",
                 "camunda.client.grpc-address=http://localhost:" + port)) {
-            assertThat(app.getBeansOfType(ZeebeTestEngine.class)).isEmpty();
+            assertThat(app.getBeansOfType(EmbeddedEngine.class)).isEmpty();
             app.getBean(SampleDataLoader.class).loadInto("tickets-remote");
             UUID runId = app.getBean(RunService.class).start("tickets-remote", "engineer").id();
             RestartResumeIT.awaitStatus(app, runId, RunStatus.AWAITING_APPROVAL);
@@ -39,8 +37,6 @@ class RemoteEngineIT {
                     new ApprovalService.Reviewer("reviewer", true));
             RestartResumeIT.awaitStatus(app, runId, RunStatus.COMPLETED);
             assertThat(app.getBean(RunRepository.class).find(runId).orElseThrow().outcome()).isEqualTo("PROMOTED");
-        } finally {
-            engine.stop();
         }
     }
 }

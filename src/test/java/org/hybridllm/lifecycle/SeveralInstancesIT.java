@@ -2,12 +2,11 @@ package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
-import io.camunda.zeebe.process.test.engine.EngineFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hybridllm.lifecycle.engine.EmbeddedEngine;
 import org.hybridllm.lifecycle.governance.ApprovalService;
 import org.hybridllm.lifecycle.governance.DecisionRequest;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
@@ -29,9 +28,8 @@ class SeveralInstancesIT {
     @Test
     void twoInstancesShareTheWorkAndRunEveryStageOnce() {
         int port = TestEnvironment.freePort();
-        ZeebeTestEngine engine = EngineFactory.create(port);
-        engine.start();
-        try (ConfigurableApplicationContext a = instance("app-a", port);
+        try (EmbeddedEngine engine = EmbeddedEngine.start(port);
+             ConfigurableApplicationContext a = instance("app-a", port);
              ConfigurableApplicationContext b = instance("app-b", port)) {
             List<UUID> runs = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
@@ -80,8 +78,6 @@ class SeveralInstancesIT {
             });
             assertThat(perRun.stream().map(row -> row.get("stages")).distinct()).hasSize(1);
             assertThat(perRun.stream().map(row -> row.get("artifacts")).distinct()).hasSize(1);
-        } finally {
-            engine.stop();
         }
     }
 

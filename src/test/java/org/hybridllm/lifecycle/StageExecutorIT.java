@@ -13,13 +13,10 @@ import org.hybridllm.lifecycle.tracking.RunRepository;
 import org.hybridllm.lifecycle.tracking.StageExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ContextConfiguration;
 
 /** Retries of a stage's job: a transient failure records nothing and backs off; a retry after success redoes nothing. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = TestEnvironment.class)
+@AppTest
 class StageExecutorIT {
 
     @Autowired

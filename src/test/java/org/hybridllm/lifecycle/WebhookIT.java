@@ -16,14 +16,11 @@ import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.hybridllm.lifecycle.webhook.WebhookSignature;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ContextConfiguration;
 
 /** The signed webhook over real HTTP: authentication, replay window, idempotency (also concurrent), answers. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = TestEnvironment.class)
+@AppTest
 class WebhookIT {
 
     static final String CI_SECRET = "ci-test-secret";

@@ -44,18 +44,13 @@ public class DatasetRepository {
                 .single();
     }
 
-    /** One array-valued insert per 10,000 rows: a million-row dataset is not a million round trips. */
+    /** The split's lineage as one sorted array (V10): a million-example dataset is one row per split. */
     public void linkFeedback(long datasetVersionId, String split, long[] feedbackIds) {
-        int chunk = 10_000;
-        for (int from = 0; from < feedbackIds.length; from += chunk) {
-            Long[] ids = java.util.Arrays.stream(feedbackIds, from, Math.min(feedbackIds.length, from + chunk))
-                    .boxed().toArray(Long[]::new);
-            jdbc.sql("""
-                            insert into dataset_version_feedback (dataset_version_id, feedback_id, split)
-                            select ?, unnest(?::bigint[]), ?""")
-                    .params(datasetVersionId, ids, split)
-                    .update();
-        }
+        long[] sorted = feedbackIds.clone();
+        java.util.Arrays.sort(sorted);
+        jdbc.sql("insert into dataset_split_feedback (dataset_version_id, split, feedback_ids) values (?, ?, ?)")
+                .params(datasetVersionId, split, sorted)
+                .update();
     }
 
     public DatasetVersion get(long id) {
@@ -86,7 +81,7 @@ public class DatasetRepository {
         String runStatus = jdbc.sql("select status from lifecycle_run where id = ?").param(dataset.runId())
                 .query(String.class).single();
         Map<String, Long> feedbackBySplit = new java.util.HashMap<>();
-        jdbc.sql("select split, count(*) from dataset_version_feedback where dataset_version_id = ? group by split")
+        jdbc.sql("select split, cardinality(feedback_ids) from dataset_split_feedback where dataset_version_id = ?")
                 .param(id).query((rs, i) -> feedbackBySplit.put(rs.getString(1), rs.getLong(2))).list();
         List<DatasetLineage.SplitFile> files = List.of(
                 splitFile(id, "train", dataset.trainArtifactId(), dataset.trainRows(), feedbackBySplit),

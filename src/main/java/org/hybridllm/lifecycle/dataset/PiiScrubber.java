@@ -29,18 +29,35 @@ public final class PiiScrubber {
         Counter emails = new Counter();
         String withoutEmails = text.indexOf('@') < 0 ? text : replace(EMAIL, text, EMAIL_PLACEHOLDER, emails);
         Counter phones = new Counter();
-        String withoutPhones = digits(withoutEmails) < 7 ? withoutEmails : replacePhones(withoutEmails, phones);
+        String withoutPhones = mayHoldPhone(withoutEmails) ? replacePhones(withoutEmails, phones) : withoutEmails;
         return new Scrubbed(withoutPhones, emails.count, phones.count);
     }
 
-    private static int digits(String text) {
+    /**
+     * Whether some stretch of the text has 7 digits joined only by what PHONE allows between them (separators,
+     * '+', parentheses; never more than two of those in a row): a necessary condition for a match, checked in one
+     * pass so that the pattern runs only on the few texts that can hold a phone number ("Ticket 123456: order
+     * 98765" cannot).
+     */
+    static boolean mayHoldPhone(String text) {
         int digits = 0;
+        int joiners = 0;
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
-                digits++;
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits >= 7) {
+                    return true;
+                }
+                joiners = 0;
+            } else if ((c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r' || c == '.'
+                    || c == '-' || c == '+' || c == '(' || c == ')') && ++joiners <= 2) {
+                continue;
+            } else {
+                digits = 0;
+                joiners = 0;
             }
         }
-        return digits;
+        return false;
     }
 
     private static String replacePhones(String text, Counter counter) {

@@ -1,7 +1,5 @@
 package org.hybridllm.lifecycle.engine;
 
-import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
-import io.camunda.zeebe.process.test.engine.EngineFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -14,7 +12,8 @@ import org.springframework.context.annotation.Configuration;
  * Camunda client's lifecycle deploys the models and opens the job workers.
  *
  * <p>The embedded engine keeps process state in memory: a restart loses running instances, which is why
- * every stage's output lives in Postgres and interrupted runs can be resumed.
+ * every stage's output lives in Postgres and interrupted runs can be resumed. One embedded engine per JVM
+ * ({@link EmbeddedEngine}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "lifecycle.engine", havingValue = "embedded", matchIfMissing = true)
@@ -22,11 +21,10 @@ public class EmbeddedEngineConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedEngineConfiguration.class);
 
-    @Bean(destroyMethod = "stop")
-    ZeebeTestEngine embeddedZeebeEngine(EngineProperties properties) {
-        ZeebeTestEngine engine = EngineFactory.create(properties.embeddedPort());
-        engine.start();
-        log.info("Embedded Zeebe engine started; gRPC gateway at {}", engine.getGatewayAddress());
+    @Bean(destroyMethod = "close")
+    EmbeddedEngine embeddedZeebeEngine(EngineProperties properties) {
+        EmbeddedEngine engine = EmbeddedEngine.start(properties.embeddedPort());
+        log.info("Embedded Zeebe engine started; gRPC gateway at {}", engine.gatewayAddress());
         return engine;
     }
 }

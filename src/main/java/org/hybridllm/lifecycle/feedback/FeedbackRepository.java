@@ -50,9 +50,11 @@ public class FeedbackRepository {
                 .params(useCaseId, upTo).query(Long.class).single();
         long labelled = jdbc.sql("select count(*) from (" + IDEAL_OUTPUTS + ") t where ideal_output is not null")
                 .params(useCaseId, upTo).query(Long.class).single();
+        // feedback in none of this use case's datasets yet (the lineage arrays unnested once, then a hash anti-join)
         long fresh = jdbc.sql("select count(*) from (" + IDEAL_OUTPUTS + ") t where ideal_output is not null"
-                        + " and not exists (select 1 from dataset_version_feedback d where d.feedback_id = t.feedback_id)")
-                .params(useCaseId, upTo).query(Long.class).single();
+                        + " and t.feedback_id not in (select unnest(s.feedback_ids) from dataset_split_feedback s"
+                        + " join dataset_version d on d.id = s.dataset_version_id where d.use_case_id = ?)")
+                .params(useCaseId, upTo, useCaseId).query(Long.class).single();
         return new Summary(interactions, feedback, negative, labelled, fresh, upTo);
     }
 
@@ -89,9 +91,9 @@ public class FeedbackRepository {
             left join prompt_version p on p.id = i.prompt_version_id
             where (cast(? as bigint) is null or i.use_case_id = ?)
               and (cast(? as bigint) is null or i.prompt_version_id = ?)
-              and (cast(? as uuid) is null or exists (
-                    select 1 from dataset_version_feedback dvf join dataset_version d on d.id = dvf.dataset_version_id
-                    where dvf.feedback_id = f.id and d.run_id = ?))
+              and (cast(? as uuid) is null or f.id in (
+                    select unnest(s.feedback_ids) from dataset_split_feedback s
+                    join dataset_version d on d.id = s.dataset_version_id where d.run_id = ?))
             """;
 
     public record IdealOutput(long feedbackId, long interactionId, String input, String idealOutput) {

@@ -9,9 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hybridllm.lifecycle.TestEnvironment;
 import org.hybridllm.lifecycle.provider.openai.FakeOpenAiServer;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs every benchmark {@code repeats} times against one app and prints one table: each figure next to its
@@ -25,8 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class BenchmarkSuite {
 
     static List<Benchmark> all() {
-        // the webhook benchmark first: it starts an app of its own on the same database, which (embedded engine)
-        // marks the open runs it finds INTERRUPTED
+        // the webhook benchmark first: it runs an app of its own (workers off) on the same database, before the
+        // shared app starts (one embedded engine per JVM), and its app marks the open runs it finds INTERRUPTED
         return List.of(new WebhookBenchmark(), new FeedbackIngestionBenchmark(), new DatasetBuildBenchmark(),
                 new StageWorkersBenchmark(),
                 new EmbeddingsBenchmark(), new GatewayLatencyBenchmark());
@@ -61,12 +59,8 @@ public final class BenchmarkSuite {
         List<Benchmark> benchmarks = all().stream()
                 .filter(b -> only == null || b.name().contains(only)).toList();
         Map<Benchmark, List<Measurement>> results = new LinkedHashMap<>();
-        try (FakeOpenAiServer upstream = new FakeOpenAiServer("sk-bench");
-             ConfigurableApplicationContext app = TestEnvironment.startApp(
-                     "lifecycle.providers.upstream.base-url=" + upstream.baseUrl(),
-                     "lifecycle.providers.upstream.api-key=sk-bench",
-                     "logging.level.root=WARN", "logging.level.org.hybridllm=WARN")) {
-            BenchContext context = new BenchContext(app, upstream, smoke);
+        try (FakeOpenAiServer upstream = new FakeOpenAiServer(BenchContext.UPSTREAM_KEY);
+             BenchContext context = new BenchContext(upstream, smoke)) {
             for (Benchmark benchmark : benchmarks) {
                 List<Measurement> measurements = new ArrayList<>();
                 for (int r = 0; r < repeats; r++) {

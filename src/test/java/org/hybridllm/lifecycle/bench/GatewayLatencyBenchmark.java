@@ -56,7 +56,7 @@ final class GatewayLatencyBenchmark implements Benchmark {
         URI upstream = URI.create(context.upstream().baseUrl() + "/chat/completions");
         URI gateway = URI.create("http://localhost:" + context.port() + "/v1/chat/completions");
         java.util.function.IntFunction<HttpRequest> directRequests = i -> HttpRequest.newBuilder(upstream)
-                .header("Authorization", "Bearer sk-bench").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + BenchContext.UPSTREAM_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(direct)).build();
         java.util.function.IntFunction<HttpRequest> gatewayRequests = i -> HttpRequest.newBuilder(gateway)
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")

@@ -22,6 +22,20 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void thePhonePrecheckPassesEveryPhoneFormatAndSkipsTextsWithoutSevenJoinedDigits() {
+        for (String phone : List.of("+44 20 7946 0958", "(415) 555-0132", "555-867-5309", "+1-202-555-0187",
+                "020 7946 0958", "+44 (20) 7946 0958", "555.867.5309")) {
+            String text = "Call me on " + phone + ", thanks";
+            assertThat(PiiScrubber.mayHoldPhone(text)).as(phone).isTrue();
+            assertThat(scrubber.scrub(text).text()).as(phone).isEqualTo("Call me on [PHONE], thanks");
+        }
+        // the pattern would not match these either: no seven digits joined by separators
+        assertThat(PiiScrubber.mayHoldPhone("Ticket 123456: my order 98765 has a problem")).isFalse();
+        assertThat(PiiScrubber.mayHoldPhone("order 1234, qty 567 and 890")).isFalse();
+        assertThat(PiiScrubber.mayHoldPhone("1 2 3 - 4 5 6   7")).isFalse();
+    }
+
+    @Test
     void deduplicatesIgnoringCaseAndWhitespaceAndTheLatestFeedbackWins() {
         List<IdealOutput> rows = List.of(
                 new IdealOutput(1, 1, "My card was charged twice", "billing"),

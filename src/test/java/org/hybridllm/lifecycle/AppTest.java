@@ -1,0 +1,19 @@
+package org.hybridllm.lifecycle;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * A test class against the whole app on a random port, in the test environment ({@link TestEnvironment}). The app
+ * is closed after the class rather than cached: its embedded engine must be the only one in the JVM
+ * ({@link org.hybridllm.lifecycle.engine.EmbeddedEngine}) when the next class starts its own.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@AppTest
+@DirtiesContext
+public @interface AppTest {
+}
