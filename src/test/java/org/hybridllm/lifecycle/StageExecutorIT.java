@@ -3,13 +3,18 @@ package org.hybridllm.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.camunda.client.CamundaClient;
 import io.camunda.client.exception.JobError;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.tracking.LifecycleRun;
 import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.tracking.RunService;
+import org.hybridllm.lifecycle.tracking.RunStatus;
 import org.hybridllm.lifecycle.tracking.StageExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -91,5 +96,51 @@ class StageExecutorIT {
         assertThat(calls).hasValue(1);
         assertThat(jdbc.sql("select executed_by from run_stage where run_id = ?").param(runId).query(String.class)
                 .single()).isNotBlank();
+    }
+
+    @Autowired
+    CamundaClient camunda;
+    @Autowired
+    RunService runService;
+
+    @Test
+    void anInstanceTheEngineCreatedWithoutAnsweringClaimsItsRunAndASecondInstanceIsCancelled() {
+        UUID runId = UUID.randomUUID();
+        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
+                .query(Long.class).single();
+        runs.insert(runId, useCaseId, "engineer");
+        // what RunService leaves behind when the create command times out: INTERRUPTED, no instance
+        assertThat(runs.markInterruptedWithoutInstance(runId)).isTrue();
+        long orphan = createInstance(runId);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        while (runs.find(runId).orElseThrow().processInstanceKey() == null && Instant.now().isBefore(deadline)) {
+            LifecycleApi.sleep(100);
+        }
+        LifecycleRun claimed = runs.find(runId).orElseThrow();
+        assertThat(claimed.processInstanceKey()).isEqualTo(orphan);
+        assertThat(claimed.status()).isEqualTo(RunStatus.RUNNING);
+        // and it stays INTERRUPTED-proof: the create call's own failure handling no longer marks it
+        assertThat(runs.markInterruptedWithoutInstance(runId)).isFalse();
+
+        long second = createInstance(runId);
+        while (jdbc.sql("""
+                        select count(*) from audit_event where run_id = ? and action = 'DUPLICATE_INSTANCE_CANCELLED'
+                          and details->>'processInstanceKey' = ?""")
+                .params(runId, String.valueOf(second)).query(Long.class).single() == 0) {
+            assertThat(Instant.now()).isBefore(deadline);
+            LifecycleApi.sleep(100);
+        }
+        assertThat(runs.find(runId).orElseThrow().processInstanceKey()).isEqualTo(orphan);
+        // the second instance is gone from the engine
+        assertThatThrownBy(() -> camunda.newCancelInstanceCommand(second).send().join())
+                .hasMessageContaining("NOT_FOUND");
+        runService.cancel(runId, "engineer", "test done");
+    }
+
+    private long createInstance(UUID runId) {
+        return camunda.newCreateInstanceCommand().bpmnProcessId(RunService.PROCESS_ID).latestVersion()
+                .variables(Map.of("runId", runId.toString(), "useCaseKey", SampleDataLoader.USE_CASE,
+                        "startedBy", "engineer", "fineTunePollInterval", "PT1S", "reviewEscalateAfter", "PT1H"))
+                .send().join().getProcessInstanceKey();
     }
 }

@@ -14,7 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * First step of every run: makes sure it is tracked in Postgres. A run started by the app already has its row
  * (runId); one started elsewhere — the Tasklist start form, Camunda Modeler's "Run", a plain gRPC call — gets one
- * here, with an id derived from its process instance key so a retried job registers it once.
+ * here, with an id derived from its process instance key so a retried job registers it once. A second instance
+ * of a run that already has one is cancelled: a run runs in one instance.
  */
 @Component
 public class RegisterRunWorker {
@@ -28,8 +29,11 @@ public class RegisterRunWorker {
     private final JdbcClient jdbc;
     private final AuditLog audit;
     private final TransactionTemplate transaction;
+    private final RunService runService;
 
-    public RegisterRunWorker(RunRepository runs, JdbcClient jdbc, AuditLog audit, TransactionTemplate transaction) {
+    public RegisterRunWorker(RunRepository runs, JdbcClient jdbc, AuditLog audit, TransactionTemplate transaction,
+                             RunService runService) {
+        this.runService = runService;
         this.runs = runs;
         this.jdbc = jdbc;
         this.audit = audit;
@@ -42,6 +46,10 @@ public class RegisterRunWorker {
         if (v.get("runId") != null) {
             LifecycleRun run = runs.find(UUID.fromString(v.get("runId").toString()))
                     .orElseThrow(() -> new IllegalStateException("run " + v.get("runId") + " is not in Postgres"));
+            // usually claimed already by RunService; not if the engine's answer to the create command was lost
+            if (!runs.claimProcessInstance(run.id(), job.getProcessInstanceKey())) {
+                runService.cancelDuplicate(run.id(), job.getProcessInstanceKey());
+            }
             return new RunRegistered(run.id().toString(), run.useCaseKey(), run.startedBy());
         }
         Object requested = v.get("useCase") != null ? v.get("useCase") : v.get("useCaseKey");

@@ -83,6 +83,32 @@ public class RunRepository {
                 .update();
     }
 
+    /**
+     * Makes {@code processInstanceKey} the run's instance unless it has another one or has ended; an INTERRUPTED
+     * run whose instance turns up after all (the engine created it, but its answer never came) is RUNNING again.
+     *
+     * @return whether the instance is the run's
+     */
+    public boolean claimProcessInstance(UUID id, long processInstanceKey) {
+        return jdbc.sql("""
+                        update lifecycle_run
+                        set process_instance_key = ?, updated_at = now(),
+                            status = case when status = 'INTERRUPTED' then 'RUNNING' else status end
+                        where id = ? and (process_instance_key = ?
+                              or (process_instance_key is null and status in ('RUNNING', 'INTERRUPTED')))""")
+                .params(processInstanceKey, id, processInstanceKey)
+                .update() == 1;
+    }
+
+    /** INTERRUPTED, unless an instance of the run has claimed it meanwhile; whether it was marked. */
+    public boolean markInterruptedWithoutInstance(UUID id) {
+        return jdbc.sql("""
+                        update lifecycle_run set status = 'INTERRUPTED', updated_at = now()
+                        where id = ? and process_instance_key is null""")
+                .param(id)
+                .update() == 1;
+    }
+
     public void updateStatus(UUID id, RunStatus status) {
         jdbc.sql("update lifecycle_run set status = ?, updated_at = now() where id = ?")
                 .params(status.name(), id)

@@ -106,9 +106,15 @@ public class RunService {
         return runs.find(runId).orElseThrow();
     }
 
+    /**
+     * Creates the run's process instance. The engine may create it and still not answer in time: that instance
+     * then claims the run when its first job registers it (RegisterRunWorker), so the run is INTERRUPTED only if
+     * no instance has claimed it, and an instance created while another already holds the run is cancelled.
+     */
     private void createInstance(UUID runId, String useCaseKey, String startedBy) {
+        ProcessInstanceEvent instance;
         try {
-            ProcessInstanceEvent instance = camunda.newCreateInstanceCommand()
+            instance = camunda.newCreateInstanceCommand()
                     .bpmnProcessId(PROCESS_ID)
                     .latestVersion()
                     .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
@@ -116,14 +122,31 @@ public class RunService {
                             "reviewEscalateAfter", reviewEscalateAfter.toString()))
                     .send()
                     .join();
-            runs.attachProcessInstance(runId, instance.getProcessInstanceKey());
         } catch (RuntimeException e) {
+            if (!runs.markInterruptedWithoutInstance(runId)) {
+                log.info("Run {}: the engine did not answer, but an instance of the run has registered it", runId);
+                return;
+            }
             log.warn("Could not create a process instance for run {}", runId, e);
-            runs.updateStatus(runId, RunStatus.INTERRUPTED);
             audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", runId, runId,
                     Map.of("reason", "engine unavailable: " + e.getMessage()));
             throw ApiProblems.unavailable("engine-unavailable", "The process engine did not accept the run; it is "
                     + "recorded as INTERRUPTED and can be resumed with POST /api/runs/" + runId + "/resume.");
+        }
+        if (!runs.claimProcessInstance(runId, instance.getProcessInstanceKey())) {
+            cancelDuplicate(runId, instance.getProcessInstanceKey());
+        }
+    }
+
+    /** Ends a second instance of a run that already has one (or has ended): a run runs in one instance. */
+    void cancelDuplicate(UUID runId, long processInstanceKey) {
+        log.warn("Run {} already has a process instance; cancelling the second one, {}", runId, processInstanceKey);
+        audit.record(AuditLog.SYSTEM, "DUPLICATE_INSTANCE_CANCELLED", "lifecycle_run", runId, runId,
+                Map.of("processInstanceKey", processInstanceKey));
+        try {
+            camunda.newCancelInstanceCommand(processInstanceKey).send().join();
+        } catch (RuntimeException e) {
+            log.warn("Could not cancel process instance {} of run {}", processInstanceKey, runId, e);
         }
     }
 }
