@@ -90,7 +90,8 @@ public class BuildDatasetWorker {
         Path work = artifacts.workDirectory("dataset");
         DatasetBuilder.Split split;
         // streamed: the feedback log, the spool and the split files never have to fit in memory
-        try (DatasetBuilder.Build build = builder.start(useCase.labelNames(), Files.createTempFile(work, "spool-", ".tmp"));
+        try (DatasetBuilder.Build build = builder.start(useCase.labelNames(),
+                Files.createTempFile(work, "spool-", ".tmp"));
              SplitFiles files = new SplitFiles(work, system)) {
             feedback.forEachIdealOutput(useCase.id(), feedbackUpToId, build::add);
             split = build.finish(seed, files::write);
@@ -128,10 +129,10 @@ public class BuildDatasetWorker {
 
         private final Map<String, Path> paths = new java.util.LinkedHashMap<>();
         private final Map<String, java.io.OutputStream> outputs = new java.util.LinkedHashMap<>();
-        private final String system;
+        private final ChatJsonl.Lines lines;
 
         SplitFiles(Path directory, String system) throws IOException {
-            this.system = system;
+            this.lines = new ChatJsonl.Lines(system);
             for (String split : DatasetBuilder.SPLITS) {
                 Path path = Files.createTempFile(directory, split + "-", ".jsonl");
                 paths.put(split, path);
@@ -140,8 +141,7 @@ public class BuildDatasetWorker {
         }
 
         void write(String split, DatasetBuilder.Example example) throws IOException {
-            ChatJsonl.writeLine(json, outputs.get(split), system, new ChatJsonl.Example(example.input(),
-                    example.label()));
+            outputs.get(split).write(lines.line(new ChatJsonl.Example(example.input(), example.label())));
         }
 
         Path path(String split) {

@@ -9,15 +9,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
 
 /**
@@ -52,6 +52,7 @@ public final class DatasetBuilder {
     }
 
     static final String[] SPLITS = {"train", "validation", "test"};
+    private static final int BATCH = 1024;
     private static final byte TRAIN = 0;
     private static final byte VALIDATION = 1;
     private static final byte TEST = 2;
@@ -102,7 +103,11 @@ public final class DatasetBuilder {
         private int candidates;
         private int unknown;
         private int pii;
-        private final MessageDigest sha256 = sha256();
+        private IdealOutput[] pending = new IdealOutput[BATCH];
+        private int pendingCount;
+        private final BlockingQueue<IdealOutput[]> batches = new ArrayBlockingQueue<>(16);
+        private Thread processor;
+        private volatile Throwable failure;
 
         private Build(List<String> labels, Path spool) {
             if (labels.size() > 127) {
@@ -117,7 +122,75 @@ public final class DatasetBuilder {
             }
         }
 
+        /**
+         * Takes the next candidate. Scrubbing, hashing and spooling happen on a thread of their own, in batches
+         * and in order, so that they overlap with reading the next rows from the database.
+         */
         public void add(IdealOutput candidate) {
+            pending[pendingCount++] = candidate;
+            if (pendingCount == pending.length) {
+                hand(pending);
+                pending = new IdealOutput[BATCH];
+                pendingCount = 0;
+            }
+        }
+
+        private void hand(IdealOutput[] batch) {
+            if (processor == null) {
+                processor = Thread.ofPlatform().name("dataset-build").daemon().start(this::processBatches);
+            }
+            try {
+                while (!batches.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                    rethrowProcessingFailure(); // a processor that died takes no more batches
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while building the dataset", e);
+            }
+            rethrowProcessingFailure();
+        }
+
+        private void processBatches() {
+            try {
+                for (IdealOutput[] batch = batches.take(); batch.length > 0; batch = batches.take()) {
+                    for (IdealOutput candidate : batch) {
+                        process(candidate);
+                    }
+                }
+            } catch (InterruptedException e) {
+                failure = e; // the build was closed before it finished
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+
+        /** Hands over what is pending and waits until every candidate is processed. */
+        private void drain() {
+            if (pendingCount > 0) {
+                hand(Arrays.copyOf(pending, pendingCount));
+            }
+            hand(new IdealOutput[0]); // the end
+            try {
+                processor.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while building the dataset", e);
+            }
+            rethrowProcessingFailure();
+        }
+
+        private void rethrowProcessingFailure() {
+            Throwable failed = failure;
+            if (failed instanceof RuntimeException e) {
+                throw e;
+            } else if (failed instanceof Error e) {
+                throw e;
+            } else if (failed != null) {
+                throw new IllegalStateException("the dataset build's processor stopped", failed);
+            }
+        }
+
+        private void process(IdealOutput candidate) {
             candidates++;
             int label = labels.indexOf(candidate.idealOutput());
             if (label < 0) {
@@ -132,7 +205,7 @@ public final class DatasetBuilder {
                 labelOf = Arrays.copyOf(labelOf, rows * 2);
             }
             feedbackIds[rows] = candidate.feedbackId();
-            textHashes[rows] = hash64(sha256, normalise(scrubbed.text()));
+            textHashes[rows] = normalisedHash(scrubbed.text());
             labelOf[rows] = (byte) label;
             rows++;
             byte[] text = scrubbed.text().strip().getBytes(StandardCharsets.UTF_8);
@@ -145,6 +218,7 @@ public final class DatasetBuilder {
         }
 
         public Split finish(long seed, SplitWriter writer) throws IOException {
+            drain();
             out.close();
             BitSet kept = latestOfEachText();
             textHashes = null; // sorted away; the split's sort needs the room
@@ -235,46 +309,45 @@ public final class DatasetBuilder {
 
         @Override
         public void close() throws IOException {
+            if (processor != null && processor.isAlive()) {
+                processor.interrupt();
+                try {
+                    processor.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             out.close();
             Files.deleteIfExists(spool);
         }
     }
 
-    /** Stripped, runs of whitespace as one space, lower case: the key duplicates are found by. */
-    static String normalise(String text) {
-        StringBuilder normalised = new StringBuilder(text.length());
+    /**
+     * The key duplicates are found by: a 64-bit hash of the text stripped, with runs of whitespace as one space
+     * and in lower case, computed as it is read (no normalised copy of the text is built): FNV-1a over the code
+     * points, then the MurmurHash3 finaliser to spread the bits.
+     */
+    static long normalisedHash(String text) {
+        long hash = 0xcbf29ce484222325L;
         boolean space = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        boolean started = false;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
             if (Character.isWhitespace(c)) {
-                space = !normalised.isEmpty();
-            } else {
-                if (space) {
-                    normalised.append(' ');
-                    space = false;
-                }
-                normalised.append(c);
+                space = started;
+                continue;
             }
+            if (space) {
+                hash = (hash ^ ' ') * 0x100000001b3L;
+                space = false;
+            }
+            hash = (hash ^ Character.toLowerCase(c)) * 0x100000001b3L;
+            started = true;
         }
-        return normalised.toString().toLowerCase(Locale.ROOT);
-    }
-
-    /** The first 64 bits of the text's SHA-256. */
-    private static long hash64(MessageDigest sha256, String text) {
-        byte[] digest = sha256.digest(text.getBytes(StandardCharsets.UTF_8));
-        long hash = 0;
-        for (int i = 0; i < 8; i++) {
-            hash = (hash << 8) | (digest[i] & 0xff);
-        }
-        return hash;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        hash = (hash ^ (hash >>> 33)) * 0xff51afd7ed558ccdL;
+        hash = (hash ^ (hash >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return hash ^ (hash >>> 33);
     }
 
     /** SplitMix64 of (seed, id): a well-spread, reproducible shuffle position. */

@@ -1,31 +1,42 @@
 package org.hybridllm.lifecycle.feedback;
 
 import java.util.List;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
 
 /** interaction and feedback rows: what production traffic and its users said. */
 @Repository
 public class FeedbackRepository {
 
+    private static final Logger log = LoggerFactory.getLogger(FeedbackRepository.class);
+
     /** The latest feedback of each interaction that gives an ideal output: a correction, or a thumbs-up. */
-    private static final String IDEAL_OUTPUTS = """
-            select distinct on (f.interaction_id)
-                   f.id as feedback_id, i.id as interaction_id, i.input,
-                   coalesce(f.corrected_output, case when f.rating = 1 then i.output end) as ideal_output
-            from feedback f join interaction i on i.id = f.interaction_id
-            where i.use_case_id = ? and f.id <= ?
-            order by f.interaction_id, f.id desc
-            """;
+    private static final String IDEAL_OUTPUTS = idealOutputs("?", "?");
+
+    private static String idealOutputs(String useCaseId, String feedbackUpToId) {
+        return """
+                select distinct on (f.interaction_id)
+                       f.id as feedback_id, i.id as interaction_id, i.input,
+                       coalesce(f.corrected_output, case when f.rating = 1 then i.output end) as ideal_output
+                from feedback f join interaction i on i.id = f.interaction_id
+                where i.use_case_id = %s and f.id <= %s
+                order by f.interaction_id, f.id desc
+                """.formatted(useCaseId, feedbackUpToId);
+    }
 
     private final JdbcClient jdbc;
-    private final org.springframework.jdbc.core.JdbcTemplate streaming;
+    private final DataSource dataSource;
 
-    public FeedbackRepository(JdbcClient jdbc, javax.sql.DataSource dataSource) {
+    public FeedbackRepository(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        // read in batches (inside a transaction the driver uses a cursor): millions of rows, constant memory
-        this.streaming = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-        this.streaming.setFetchSize(5_000);
+        this.dataSource = dataSource;
     }
 
     public record Summary(long interactions, long feedback, long negativeFeedback, long labelledExamples,
@@ -99,14 +110,38 @@ public class FeedbackRepository {
     public record IdealOutput(long feedbackId, long interactionId, String input, String idealOutput) {
     }
 
-    /** Interactions with an ideal output as of the pinned feedback id, oldest first. */
-    /** The ideal outputs in feedback order, one at a time (call inside a transaction to stream them). */
+    /**
+     * The ideal outputs in feedback order, one at a time, in the caller's transaction if there is one. Read with
+     * {@code COPY (SELECT …) TO STDOUT}: the server streams the rows while they are being consumed, where a
+     * cursor would wait for each batch to be asked for; millions of rows, constant memory.
+     */
     public void forEachIdealOutput(long useCaseId, long feedbackUpToId, java.util.function.Consumer<IdealOutput> consumer) {
-        streaming.query("select * from (" + IDEAL_OUTPUTS + ") t where ideal_output is not null order by feedback_id",
-                rs -> {
-                    consumer.accept(new IdealOutput(rs.getLong("feedback_id"), rs.getLong("interaction_id"),
-                            rs.getString("input"), rs.getString("ideal_output")));
-                }, useCaseId, feedbackUpToId);
+        // COPY takes no bind parameters: the two values are Java longs, formatted, never text from outside
+        String copy = "copy (select feedback_id, interaction_id, input, ideal_output from ("
+                + idealOutputs(Long.toString(useCaseId), Long.toString(feedbackUpToId))
+                + ") t where ideal_output is not null order by feedback_id) to stdout";
+        java.sql.Connection connection = DataSourceUtils.getConnection(dataSource);
+        CopyOut out = null;
+        try {
+            out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
+            for (byte[] row = out.readFromCopy(); row != null; row = out.readFromCopy()) {
+                String[] fields = CopyTextRow.fields(row, 4);
+                consumer.accept(new IdealOutput(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[2],
+                        fields[3]));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new DataAccessResourceFailureException("cannot read the ideal outputs of use case " + useCaseId, e);
+        } finally {
+            try {
+                if (out != null && out.isActive()) {
+                    out.cancelCopy(); // the consumer failed half-way
+                }
+            } catch (java.sql.SQLException e) {
+                log.warn("Could not cancel the COPY of use case {}'s ideal outputs", useCaseId, e);
+            } finally {
+                DataSourceUtils.releaseConnection(connection, dataSource);
+            }
+        }
     }
 
 }

@@ -36,6 +36,15 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void theDuplicateKeyIgnoresCaseAndWhitespaceRunsButNotWordBoundaries() {
+        long key = DatasetBuilder.normalisedHash("My card was charged twice");
+        assertThat(DatasetBuilder.normalisedHash("  my CARD was \t\n charged twice ")).isEqualTo(key);
+        assertThat(DatasetBuilder.normalisedHash("My card was charged  twice.")).isNotEqualTo(key);
+        assertThat(DatasetBuilder.normalisedHash("Mycard was charged twice")).isNotEqualTo(key);
+        assertThat(DatasetBuilder.normalisedHash("ÉCOLE")).isEqualTo(DatasetBuilder.normalisedHash("école"));
+    }
+
+    @Test
     void deduplicatesIgnoringCaseAndWhitespaceAndTheLatestFeedbackWins() {
         List<IdealOutput> rows = List.of(
                 new IdealOutput(1, 1, "My card was charged twice", "billing"),
