@@ -21,6 +21,7 @@ import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.hybridllm.lifecycle.tracking.Artifact;
 import org.hybridllm.lifecycle.tracking.ArtifactStore;
 import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.tracking.HashedFile;
 import org.hybridllm.lifecycle.tracking.RunRepository;
 import org.hybridllm.lifecycle.tracking.Sha256;
 import org.hybridllm.lifecycle.tracking.StageExecutor;
@@ -90,8 +91,9 @@ public class BuildDatasetWorker {
         Path work = artifacts.workDirectory("dataset");
         DatasetBuilder.Split split;
         // streamed: the feedback log, the spool and the split files never have to fit in memory
+        // inputs are spooled JSON-escaped, so that writing the split files only copies bytes
         try (DatasetBuilder.Build build = builder.start(useCase.labelNames(),
-                Files.createTempFile(work, "spool-", ".tmp"));
+                Files.createTempFile(work, "spool-", ".tmp"), ChatJsonl.Lines::quote);
              SplitFiles files = new SplitFiles(work, system)) {
             feedback.forEachIdealOutput(useCase.id(), feedbackUpToId, build::add);
             split = build.finish(seed, files::write);
@@ -124,41 +126,39 @@ public class BuildDatasetWorker {
         }
     }
 
-    /** The three splits' JSONL files, written as the builder hands out examples; deleted unless stored. */
-    private final class SplitFiles implements AutoCloseable {
+    /** The three splits' JSONL files, written (and hashed) as the builder hands out examples; deleted unless stored. */
+    private static final class SplitFiles implements AutoCloseable {
 
-        private final Map<String, Path> paths = new java.util.LinkedHashMap<>();
-        private final Map<String, java.io.OutputStream> outputs = new java.util.LinkedHashMap<>();
+        private final Map<String, HashedFile> files = new java.util.LinkedHashMap<>();
         private final ChatJsonl.Lines lines;
+        private final Map<String, byte[]> quotedLabels = new java.util.HashMap<>();
 
         SplitFiles(Path directory, String system) throws IOException {
             this.lines = new ChatJsonl.Lines(system);
             for (String split : DatasetBuilder.SPLITS) {
-                Path path = Files.createTempFile(directory, split + "-", ".jsonl");
-                paths.put(split, path);
-                outputs.put(split, new java.io.BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
+                files.put(split, HashedFile.create(directory, split + "-", ".jsonl"));
             }
         }
 
-        void write(String split, DatasetBuilder.Example example) throws IOException {
-            outputs.get(split).write(lines.line(new ChatJsonl.Example(example.input(), example.label())));
+        void write(String split, long feedbackId, byte[] quotedInput, String label) throws IOException {
+            lines.write(files.get(split), quotedInput, quotedLabels.computeIfAbsent(label, ChatJsonl.Lines::quote));
         }
 
-        Path path(String split) {
-            return paths.get(split);
+        HashedFile file(String split) {
+            return files.get(split);
         }
 
         void finishWriting() throws IOException {
-            for (java.io.OutputStream out : outputs.values()) {
-                out.close();
+            for (HashedFile file : files.values()) {
+                file.close();
             }
         }
 
         @Override
         public void close() throws IOException {
             finishWriting();
-            for (Path path : paths.values()) {
-                Files.deleteIfExists(path); // stored ones were moved away already
+            for (HashedFile file : files.values()) {
+                Files.deleteIfExists(file.path()); // stored ones were moved away already
             }
         }
     }
@@ -175,7 +175,7 @@ public class BuildDatasetWorker {
     }
 
     private Artifact storeSplit(UUID runId, String name, SplitFiles files, int rows) {
-        return artifacts.storeFile(runId, SPLIT_KIND, name + ".jsonl", JSONL, files.path(name),
+        return artifacts.storeFile(runId, SPLIT_KIND, name + ".jsonl", JSONL, files.file(name),
                 Map.of("split", name, "rows", rows, "format", "openai-chat-jsonl"), List.of());
     }
 }

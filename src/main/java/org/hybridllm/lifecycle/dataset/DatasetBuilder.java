@@ -45,10 +45,20 @@ public final class DatasetBuilder {
         }
     }
 
-    /** Receives each kept example with its split ({@code train}, {@code validation} or {@code test}). */
+    /**
+     * How an example's scrubbed input is spooled and handed to the {@link SplitWriter} (e.g. already escaped for
+     * the split file's format). Called for every candidate as it is added, on the build's processing thread, so
+     * that the encoding overlaps with reading the candidates; the second pass then only copies bytes.
+     */
+    @FunctionalInterface
+    public interface InputEncoder {
+        byte[] encode(String input);
+    }
+
+    /** Receives each kept example, its input as encoded, with its split ({@code train}, {@code validation}, {@code test}). */
     @FunctionalInterface
     public interface SplitWriter {
-        void write(String split, Example example) throws IOException;
+        void write(String split, long feedbackId, byte[] encodedInput, String label) throws IOException;
     }
 
     static final String[] SPLITS = {"train", "validation", "test"};
@@ -69,9 +79,12 @@ public final class DatasetBuilder {
         this.testShare = testShare;
     }
 
-    /** Starts a build whose scrubbed texts are spooled to {@code spool} (deleted when the build is closed). */
-    public Build start(List<String> labels, Path spool) {
-        return new Build(labels, spool);
+    /**
+     * Starts a build whose scrubbed, encoded inputs are spooled to {@code spool} (deleted when the build is
+     * closed); the encoder is called from the build's processing thread only.
+     */
+    public Build start(List<String> labels, Path spool, InputEncoder encoder) {
+        return new Build(labels, spool, encoder);
     }
 
     /** A small build in memory (tests, small use cases): the examples of each split in lists. */
@@ -80,10 +93,12 @@ public final class DatasetBuilder {
 
     public InMemory build(List<IdealOutput> candidates, List<String> labels, long seed) {
         List<List<Example>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        try (Build build = start(labels, Files.createTempFile("dataset-", ".spool"))) {
+        try (Build build = start(labels, Files.createTempFile("dataset-", ".spool"),
+                input -> input.getBytes(StandardCharsets.UTF_8))) {
             candidates.forEach(build::add);
-            Split split = build.finish(seed, (name, example) -> splits.get(Arrays.asList(SPLITS).indexOf(name))
-                    .add(example));
+            Split split = build.finish(seed, (name, feedbackId, input, label) -> splits
+                    .get(Arrays.asList(SPLITS).indexOf(name))
+                    .add(new Example(feedbackId, new String(input, StandardCharsets.UTF_8), label)));
             return new InMemory(split, splits.get(0), splits.get(1), splits.get(2));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -95,6 +110,7 @@ public final class DatasetBuilder {
 
         private final List<String> labels;
         private final Path spool;
+        private final InputEncoder encoder;
         private final DataOutputStream out;
         private long[] feedbackIds = new long[1024];
         private long[] textHashes = new long[1024];
@@ -109,12 +125,13 @@ public final class DatasetBuilder {
         private Thread processor;
         private volatile Throwable failure;
 
-        private Build(List<String> labels, Path spool) {
+        private Build(List<String> labels, Path spool, InputEncoder encoder) {
             if (labels.size() > 127) {
                 throw new IllegalArgumentException("at most 127 labels");
             }
             this.labels = List.copyOf(labels);
             this.spool = spool;
+            this.encoder = encoder;
             try {
                 this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16));
             } catch (IOException e) {
@@ -208,10 +225,10 @@ public final class DatasetBuilder {
             textHashes[rows] = normalisedHash(scrubbed.text());
             labelOf[rows] = (byte) label;
             rows++;
-            byte[] text = scrubbed.text().strip().getBytes(StandardCharsets.UTF_8);
+            byte[] input = encoder.encode(scrubbed.text().strip());
             try {
-                out.writeInt(text.length);
-                out.write(text);
+                out.writeInt(input.length);
+                out.write(input);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot spool the dataset to " + spool, e);
             }
@@ -237,15 +254,14 @@ public final class DatasetBuilder {
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool),
                     1 << 16))) {
                 for (int i = 0; i < rows; i++) {
-                    byte[] text = new byte[in.readInt()];
-                    in.readFully(text);
+                    byte[] input = new byte[in.readInt()];
+                    in.readFully(input);
                     if (!kept.get(i)) {
                         continue;
                     }
                     byte split = splitOf[i];
                     ids[split][filled[split]++] = feedbackIds[i];
-                    writer.write(SPLITS[split], new Example(feedbackIds[i], new String(text, StandardCharsets.UTF_8),
-                            labels.get(labelOf[i])));
+                    writer.write(SPLITS[split], feedbackIds[i], input, labels.get(labelOf[i]));
                 }
             }
             int duplicates = candidates - unknown - keptCount;

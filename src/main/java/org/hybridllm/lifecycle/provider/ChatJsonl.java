@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +46,27 @@ public final class ChatJsonl {
 
         /** One example as one line, newline included. */
         public byte[] line(Example example) {
-            byte[] user = QUOTE.quoteAsUTF8(example.user());
-            byte[] assistant = QUOTE.quoteAsUTF8(example.assistant());
-            byte[] line = new byte[start.length + user.length + ASSISTANT.length + assistant.length + END.length];
-            int at = 0;
-            for (byte[] part : new byte[][] {start, user, ASSISTANT, assistant, END}) {
-                System.arraycopy(part, 0, line, at, part.length);
-                at += part.length;
+            ByteArrayOutputStream line = new ByteArrayOutputStream(start.length + 256);
+            try {
+                write(line, quote(example.user()), quote(example.assistant()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a byte array does not fail
             }
-            return line;
+            return line.toByteArray();
+        }
+
+        /** A text as it stands between the quotes of a JSON string, in UTF-8. */
+        public static byte[] quote(String text) {
+            return QUOTE.quoteAsUTF8(text);
+        }
+
+        /** One line of texts already {@linkplain #quote quoted}, newline included. */
+        public void write(OutputStream out, byte[] quotedUser, byte[] quotedAssistant) throws IOException {
+            out.write(start);
+            out.write(quotedUser);
+            out.write(ASSISTANT);
+            out.write(quotedAssistant);
+            out.write(END);
         }
     }
 

@@ -70,16 +70,24 @@ final class DatasetBuildBenchmark implements Benchmark {
                 "-cp", System.getProperty("java.class.path"),
                 DatasetBuildProbe.class.getName(), db.url(), db.user(), db.password() == null ? "" : db.password(),
                 String.valueOf(useCaseId), String.valueOf(upTo), artifacts.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            String last = output.lines().filter(l -> l.contains("Error") || l.contains("Exception")).findFirst()
-                    .orElse(output.length() > 500 ? output.substring(output.length() - 500) : output);
-            System.err.println("dataset build at -Xmx256m failed: " + last);
-            return Double.POSITIVE_INFINITY;
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                String last = output.lines().filter(l -> l.contains("Error") || l.contains("Exception")).findFirst()
+                        .orElse(output.length() > 500 ? output.substring(output.length() - 500) : output);
+                System.err.println("dataset build at -Xmx256m failed: " + last);
+                return Double.POSITIVE_INFINITY;
+            }
+            String millis = output.lines().filter(l -> l.startsWith("millis=")).findFirst().orElseThrow();
+            return Long.parseLong(millis.substring("millis=".length())) / 1000.0;
+        } finally {
+            // every repetition writes its splits (~180 MB at 1 M rows): left behind, they would fill the disk and
+            // the page cache's write-back would slow the next repetitions down
+            try (var files = Files.walk(artifacts)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
-        String millis = output.lines().filter(l -> l.startsWith("millis=")).findFirst().orElseThrow();
-        return Long.parseLong(millis.substring("millis=".length())) / 1000.0;
     }
 
     private static double copyOut(DataSource dataSource, long useCaseId, long upTo) throws Exception {
