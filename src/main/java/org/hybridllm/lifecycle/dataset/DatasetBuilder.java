@@ -238,7 +238,7 @@ public final class DatasetBuilder {
             drain();
             out.close();
             BitSet kept = latestOfEachText();
-            textHashes = null; // sorted away; the split's sort needs the room
+            textHashes = null; // done with; the split's sort needs the room
             byte[] splitOf = new byte[rows];
             Map<String, Integer> distribution = assignSplits(kept, seed, splitOf);
             int keptCount = kept.cardinality();
@@ -269,19 +269,35 @@ public final class DatasetBuilder {
                     distribution);
         }
 
-        /** The rows that are the latest of their normalised text: sort (hash, row), keep each run's last row. */
+        /**
+         * The rows that are the latest of their normalised text. A sorted copy of the hashes gives the few that
+         * occur more than once; a pass from the latest row back keeps the first row seen of each of those.
+         */
         private BitSet latestOfEachText() {
-            long[] hashes = Arrays.copyOf(textHashes, rows);
-            textHashes = hashes; // the copy is sorted in place; the original is no longer needed
-            int[] order = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                order[i] = i;
+            long[] sorted = Arrays.copyOf(textHashes, rows);
+            Arrays.sort(sorted);
+            int groups = 0;
+            for (int i = 1; i < rows; i++) {
+                if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 1] != sorted[i - 2])) {
+                    groups++;
+                }
             }
-            sortByKey(hashes, order, 0, rows - 1);
+            long[] repeated = new long[groups];
+            for (int i = 1, g = 0; i < rows; i++) {
+                if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 1] != sorted[i - 2])) {
+                    repeated[g++] = sorted[i];
+                }
+            }
+            sorted = null; // the split's sort needs the room
+            BitSet seen = new BitSet(groups);
             BitSet kept = new BitSet(rows);
-            for (int i = 0; i < rows; i++) {
-                if (i == rows - 1 || hashes[i + 1] != hashes[i]) {
-                    kept.set(order[i]); // equal hashes are ordered by row: the last one is the latest feedback
+            for (int i = rows - 1; i >= 0; i--) {
+                int group = groups == 0 ? -1 : Arrays.binarySearch(repeated, textHashes[i]);
+                if (group < 0) {
+                    kept.set(i);
+                } else if (!seen.get(group)) {
+                    seen.set(group);
+                    kept.set(i); // the latest feedback on this text
                 }
             }
             return kept;
@@ -348,9 +364,21 @@ public final class DatasetBuilder {
         boolean space = false;
         boolean started = false;
         for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            i += Character.charCount(c);
-            if (Character.isWhitespace(c)) {
+            int c = text.charAt(i);
+            boolean whitespace;
+            if (c < 0x80) { // ASCII, nearly every character: no code point or Unicode table look-ups
+                i++;
+                whitespace = c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
+                }
+            } else {
+                c = text.codePointAt(i);
+                i += Character.charCount(c);
+                whitespace = Character.isWhitespace(c);
+                c = Character.toLowerCase(c);
+            }
+            if (whitespace) {
                 space = started;
                 continue;
             }
@@ -358,7 +386,7 @@ public final class DatasetBuilder {
                 hash = (hash ^ ' ') * 0x100000001b3L;
                 space = false;
             }
-            hash = (hash ^ Character.toLowerCase(c)) * 0x100000001b3L;
+            hash = (hash ^ c) * 0x100000001b3L;
             started = true;
         }
         hash = (hash ^ (hash >>> 33)) * 0xff51afd7ed558ccdL;

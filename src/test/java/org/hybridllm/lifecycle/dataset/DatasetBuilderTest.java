@@ -45,6 +45,26 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void ofThreeOrMoreRepeatsTheLatestWinsAndUniqueTextsAllStay() {
+        List<IdealOutput> rows = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            String text = i % 4 == 0 ? "Repeated question" : i % 5 == 0 ? "Other repeat" : "Unique " + i;
+            rows.add(new IdealOutput(i, i, text, i == 40 ? "refund" : i == 35 ? "shipping" : "billing"));
+        }
+        DatasetBuilder.InMemory built = new DatasetBuilder(0.0, 0.5).build(rows, List.of("billing", "refund",
+                "shipping"), 7);
+        List<DatasetBuilder.Example> all = new ArrayList<>(built.train());
+        all.addAll(built.test());
+        // 10 "Repeated question" (4, 8, …, 40), 6 "Other repeat" (5, 10, 15, 25, 30, 35), 24 unique
+        assertThat(all).filteredOn(e -> e.input().equals("Repeated question")).singleElement()
+                .satisfies(e -> assertThat(e.feedbackId()).isEqualTo(40));
+        assertThat(all).filteredOn(e -> e.input().equals("Other repeat")).singleElement()
+                .satisfies(e -> assertThat(e.feedbackId()).isEqualTo(35));
+        assertThat(all).filteredOn(e -> e.input().startsWith("Unique")).hasSize(24);
+        assertThat(built.split().duplicatesRemoved()).isEqualTo(9 + 5);
+    }
+
+    @Test
     void deduplicatesIgnoringCaseAndWhitespaceAndTheLatestFeedbackWins() {
         List<IdealOutput> rows = List.of(
                 new IdealOutput(1, 1, "My card was charged twice", "billing"),
