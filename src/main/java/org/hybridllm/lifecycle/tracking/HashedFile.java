@@ -1,26 +1,40 @@
 package org.hybridllm.lifecycle.tracking;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * A file written for the artifact store, SHA-256-hashed as it is written: storing it
- * ({@link ArtifactStore#storeFile(UUID, String, String, String, HashedFile, java.util.Map, java.util.Collection)})
- * does not read it again, which for a dataset split of hundreds of megabytes is a second pass saved.
+ * ({@link ArtifactStore#storeFile(java.util.UUID, String, String, String, HashedFile, java.util.Map,
+ * java.util.Collection)}) does not read it again. Full chunks are hashed and written by a thread of the file's own
+ * while the caller fills the next one: for a dataset split of hundreds of megabytes, hashing is a good part of the
+ * cost of writing it.
  */
 public final class HashedFile extends OutputStream {
 
+    private static final int CHUNK = 1 << 18;
+    private static final byte[] END = new byte[0];
+
     private final Path path;
+    private final FileChannel channel;
     private final MessageDigest digest;
-    private final OutputStream out;
+    private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(8);
+    private final Thread writer;
+    private byte[] chunk = new byte[CHUNK];
+    private int filled;
     private long bytes;
+    private volatile IOException failure;
     private String sha256;
 
     private HashedFile(Path path) throws IOException {
@@ -30,7 +44,8 @@ public final class HashedFile extends OutputStream {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }
-        this.out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(path), digest), 1 << 16);
+        this.channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        this.writer = Thread.ofPlatform().daemon().name("hashed-file-" + path.getFileName()).start(this::hashAndWrite);
     }
 
     /** A new empty file in {@code directory}, named {@code prefix}…{@code suffix}. */
@@ -40,22 +55,83 @@ public final class HashedFile extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        out.write(b);
-        bytes++;
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
+        if (sha256 != null) {
+            throw new IOException(path + " is closed");
+        }
         bytes += len;
+        while (len > 0) {
+            int n = Math.min(len, CHUNK - filled);
+            System.arraycopy(b, off, chunk, filled, n);
+            filled += n;
+            off += n;
+            len -= n;
+            if (filled == CHUNK) {
+                handOver(chunk);
+                chunk = new byte[CHUNK];
+                filled = 0;
+            }
+        }
+    }
+
+    private void handOver(byte[] data) throws IOException {
+        try {
+            while (!full.offer(data, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                rethrowFailure(); // a writer that failed takes nothing more
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing " + path);
+        }
+        rethrowFailure();
+    }
+
+    private void hashAndWrite() {
+        try {
+            for (byte[] data = full.take(); data != END; data = full.take()) {
+                digest.update(data);
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+        } catch (IOException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            failure = new InterruptedIOException("interrupted while writing " + path);
+        }
+    }
+
+    private void rethrowFailure() throws IOException {
+        if (failure != null) {
+            throw new IOException("cannot write " + path, failure);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        if (sha256 == null) {
-            out.close();
-            sha256 = HexFormat.of().formatHex(digest.digest());
+        if (sha256 != null) {
+            return;
         }
+        try {
+            if (filled > 0) {
+                handOver(java.util.Arrays.copyOf(chunk, filled));
+            }
+            handOver(END);
+            writer.join();
+            rethrowFailure();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing " + path);
+        } finally {
+            writer.interrupt(); // on a failure above, it may still wait for chunks
+            channel.close();
+        }
+        sha256 = HexFormat.of().formatHex(digest.digest());
     }
 
     public Path path() {
