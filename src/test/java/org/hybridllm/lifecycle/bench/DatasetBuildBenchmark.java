@@ -79,7 +79,7 @@ final class DatasetBuildBenchmark implements Benchmark {
                 System.err.println("dataset build at -Xmx256m failed: " + last);
                 return Double.POSITIVE_INFINITY;
             }
-        String millis = output.lines().filter(l -> l.startsWith("millis=")).findFirst().orElseThrow();
+            String millis = output.lines().filter(l -> l.startsWith("millis=")).findFirst().orElseThrow();
             return Long.parseLong(millis.substring("millis=".length())) / 1000.0;
         } finally {
             // every repetition writes its splits (~180 MB at 1 M rows): left behind, they would fill the disk and
