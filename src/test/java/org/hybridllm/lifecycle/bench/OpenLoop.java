@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
 
 /**
  * A load generator at a fixed rate: request i is due at start + i/rate and its latency is measured from that due
- * time, not from when it was sent, so a stalled server is not hidden by fewer requests (no coordinated omission).
+ * time, not from when it was sent, so a stalled server is not hidden by fewer requests (no coordinated omission);
+ * every answer counts, refusals included.
  */
 final class OpenLoop {
 
@@ -38,12 +39,14 @@ final class OpenLoop {
                 long due = start + i * periodNanos;
                 scheduler.schedule(() -> client.sendAsync(requests.apply(index), HttpResponse.BodyHandlers.ofString())
                         .whenComplete((response, error) -> {
+                            if (response != null) {
+                                // a refusal is an answer too: leaving its wait out would flatter the percentiles
+                                latencies.record(System.nanoTime() - due);
+                            }
                             if (error != null || response.statusCode() / 100 != 2) {
                                 failed.incrementAndGet();
                                 firstFailure.compareAndSet(null, error != null ? error.toString()
                                         : response.statusCode() + " " + response.body());
-                            } else {
-                                latencies.record(System.nanoTime() - due);
                             }
                             done.countDown();
                         }), due - System.nanoTime(), TimeUnit.NANOSECONDS);
