@@ -30,16 +30,17 @@ class StageExecutorIT {
     RunRepository runs;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    CamundaClient camunda;
+    @Autowired
+    RunService runService;
 
     record Output(int attempt) {
     }
 
     @Test
     void aTransientFailureIsRetriedWithBackoffAndARetriedJobNeverRunsTheWorkTwice() {
-        UUID runId = UUID.randomUUID();
-        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
-                .query(Long.class).single();
-        runs.insert(runId, useCaseId, "engineer");
+        UUID runId = newRun();
         Map<String, Object> variables = Map.of("runId", runId.toString());
         AtomicInteger calls = new AtomicInteger();
 
@@ -69,10 +70,7 @@ class StageExecutorIT {
 
     @Test
     void aJobHandedOutAgainWhileItsFirstAttemptStillWorksWaitsAndDoesNotWorkTwice() throws Exception {
-        UUID runId = UUID.randomUUID();
-        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
-                .query(Long.class).single();
-        runs.insert(runId, useCaseId, "engineer");
+        UUID runId = newRun();
         Map<String, Object> variables = Map.of("runId", runId.toString());
         AtomicInteger calls = new AtomicInteger();
         java.util.concurrent.CountDownLatch working = new java.util.concurrent.CountDownLatch(1);
@@ -98,17 +96,9 @@ class StageExecutorIT {
                 .single()).isNotBlank();
     }
 
-    @Autowired
-    CamundaClient camunda;
-    @Autowired
-    RunService runService;
-
     @Test
     void anInstanceTheEngineCreatedWithoutAnsweringClaimsItsRunAndASecondInstanceIsCancelled() {
-        UUID runId = UUID.randomUUID();
-        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
-                .query(Long.class).single();
-        runs.insert(runId, useCaseId, "engineer");
+        UUID runId = newRun();
         // what RunService leaves behind when the create command times out: INTERRUPTED, no instance
         assertThat(runs.markInterruptedWithoutInstance(runId)).isTrue();
         long orphan = createInstance(runId);
@@ -135,6 +125,15 @@ class StageExecutorIT {
         assertThatThrownBy(() -> camunda.newCancelInstanceCommand(second).send().join())
                 .hasMessageContaining("NOT_FOUND");
         runService.cancel(runId, "engineer", "test done");
+    }
+
+    /** A run of the sample use case, in Postgres only. */
+    private UUID newRun() {
+        UUID runId = UUID.randomUUID();
+        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(SampleDataLoader.USE_CASE)
+                .query(Long.class).single();
+        runs.insert(runId, useCaseId, "engineer");
+        return runId;
     }
 
     private long createInstance(UUID runId) {
