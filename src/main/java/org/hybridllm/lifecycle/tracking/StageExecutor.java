@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.BpmnError;
 import io.camunda.client.exception.CamundaError;
+import io.camunda.client.exception.JobError;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.hybridllm.lifecycle.engine.EngineProperties;
@@ -32,16 +32,14 @@ public class StageExecutor {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final StageLedger ledger;
-    private final RunRepository runs;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final AuditLog audit;
     private final EngineProperties instance;
 
     public StageExecutor(StageLedger ledger, TransactionTemplate transaction, ObjectMapper json, AuditLog audit,
-                         RunRepository runs, EngineProperties instance) {
+                         EngineProperties instance) {
         this.instance = instance;
-        this.runs = runs;
         this.audit = audit;
         this.ledger = ledger;
         this.transaction = transaction;
@@ -50,47 +48,47 @@ public class StageExecutor {
 
     public <T> T once(ActivatedJob job, Class<T> outputType, Function<UUID, T> work) {
         UUID runId = runIdOf(job);
-        // a run sent back by a reviewer runs its stages again as a new revision, recorded under their own key
-        Optional<LifecycleRun> run = runs.find(runId);
-        if (run.isPresent() && run.get().status() == RunStatus.CANCELLED) {
-            // the run was cancelled while the engine could not be told: do nothing more, leave an incident
-            throw CamundaError.jobError("Run " + runId + " is cancelled", null, 0, Duration.ZERO, null);
-        }
-        int revision = run.map(LifecycleRun::revision).orElse(0);
-        String stage = revision == 0 ? job.getType() : job.getType() + "@r" + revision;
+        String[] stage = {job.getType()}; // with the run's revision once it is read, under the lock
         try {
             OffsetDateTime startedAt = OffsetDateTime.now();
             try {
-                // the recorded output is looked up once, under the stage's lock (one round trip less per job)
                 return transaction.execute(status -> {
-                    ledger.lock(runId, stage);
-                    Optional<String> completed = ledger.completedOutput(runId, stage);
-                    if (completed.isPresent()) {
+                    // lock first, then read: the run and the recorded output come back in one round trip
+                    ledger.lock(runId, job.getType());
+                    StageLedger.Position position = ledger.position(runId, job.getType());
+                    stage[0] = position.stage();
+                    if (position.runStatus() == RunStatus.CANCELLED) {
+                        // the run was cancelled while the engine could not be told: do nothing more, leave an incident
+                        throw CamundaError.jobError("Run " + runId + " is cancelled", null, 0, Duration.ZERO, null);
+                    }
+                    if (position.output().isPresent()) {
                         log.info("Stage {} of run {} already completed (a retry, a resumed run or a concurrent "
-                                + "attempt); returning its recorded output", stage, runId);
-                        return readOutput(completed.get(), outputType);
+                                + "attempt); returning its recorded output", position.stage(), runId);
+                        return readOutput(position.output().get(), outputType);
                     }
                     T output = work.apply(runId);
-                    ledger.record(runId, stage, Jsonb.write(json, output), job.getKey(), startedAt,
+                    ledger.record(runId, position.stage(), Jsonb.write(json, output), job.getKey(), startedAt,
                             instance.instanceName());
                     return output;
                 });
             } catch (DuplicateKeyException concurrentRetryWon) {
-                return json.readValue(ledger.completedOutput(runId, stage).orElseThrow(), outputType);
+                return readOutput(ledger.position(runId, job.getType()).output().orElseThrow(), outputType);
             }
+        } catch (JobError decided) {
+            throw decided; // already says what the engine should do with the job
         } catch (BpmnError businessFailure) {
             // recorded outside the rolled-back transaction: error variables do not survive a call activity boundary
-            audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage, runId, Map.of(
+            audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage[0], runId, Map.of(
                     "errorCode", businessFailure.getErrorCode(), "message", businessFailure.getErrorMessage()));
             throw businessFailure;
         } catch (Exception failure) {
             BusinessFailure business = businessFailure(failure);
             if (business != null) {
-                audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage, runId, Map.of(
+                audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "run_stage", stage[0], runId, Map.of(
                         "errorCode", business.errorCode(), "message", business.getMessage()));
                 throw CamundaError.bpmnError(business.errorCode(), business.getMessage());
             }
-            throw transientFailure(job, stage, runId, failure);
+            throw transientFailure(job, stage[0], runId, failure);
         }
     }
 

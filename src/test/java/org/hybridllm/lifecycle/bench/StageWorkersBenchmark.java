@@ -18,8 +18,8 @@ import org.hybridllm.lifecycle.tracking.StageExecutor;
 
 /**
  * Stage workers on the embedded engine: a process of {@value #TASKS} service tasks, each job handled the way our
- * stages are (run once per run and stage through {@link StageExecutor}: run lookup, ledger check, per-stage lock,
- * transaction, recorded output, an audit row) against the same BPMN whose workers complete every job at once.
+ * stages are (run once per run and stage through {@link StageExecutor}: per-stage lock, run and ledger read in one
+ * statement, an audit row, the recorded output, commit) against the same BPMN whose workers complete every job at once.
  * jobs/s = instances × tasks / time from the first instance created to the last one ended, over two alternated
  * rounds of each.
  */
