@@ -25,10 +25,10 @@ import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
  * drop examples with unknown labels, and split stratified by label with a fixed seed.
  *
  * <p>Built for feedback logs of millions of rows in a small heap: candidates are added one at a time (streamed
- * from the database), their scrubbed text is spooled to a file, and only primitive arrays are kept per row
- * (feedback id, label, a 64-bit hash of the normalised text: about 20 bytes). De-duplication and the split sort
- * those arrays; a second pass over the spool hands each kept example to the split it belongs to, in feedback
- * order. Two different texts with the same 64-bit hash would be taken for duplicates: at 4 M rows the chance is
+ * from the database) and processed in batches on a second thread, their scrubbed input is spooled to a file as
+ * the caller's {@link InputEncoder} encodes it, and only primitive arrays are kept per row (feedback id, label, a
+ * 64-bit hash of the normalised text: about 20 bytes). De-duplication and the split work on those arrays; a second
+ * pass over the spool hands each kept example to the split it belongs to, in feedback order. Two different texts with the same 64-bit hash would be taken for duplicates: at 4 M rows the chance is
  * about 1 in 2 million.
  */
 public final class DatasetBuilder {
