@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +40,6 @@ public final class ChatJsonl {
             this.start = ("{\"messages\":[{\"role\":\"system\",\"content\":\""
                     + new String(QUOTE.quoteAsString(systemPrompt)) + "\"},{\"role\":\"user\",\"content\":\"")
                     .getBytes(StandardCharsets.UTF_8);
-        }
-
-        /** One example as one line, newline included. */
-        public byte[] line(Example example) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(start.length + 256);
-            try {
-                write(line, quote(example.user()), quote(example.assistant()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // a byte array does not fail
-            }
-            return line.toByteArray();
         }
 
         /** A text as it stands between the quotes of a JSON string, in UTF-8. */

@@ -107,40 +107,23 @@ public class ArtifactStore {
 
     /**
      * Moves a file the caller wrote (e.g. a dataset split streamed to disk) into the content-addressed store and
-     * registers it; the file's content is hashed by streaming it, never held in memory.
+     * registers it, with the hash taken while it was written: the content is never read again nor held in memory.
      */
-    public Artifact storeFile(UUID runId, String kind, String fileName, String mediaType, Path source,
-                              Map<String, ?> metadata, Collection<Long> parentIds) {
-        try {
-            return moveIntoStore(runId, kind, fileName, mediaType, source, Sha256.of(source), Files.size(source),
-                    metadata, parentIds);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store artifact " + source, e);
-        }
-    }
-
-    /** As {@link #storeFile(UUID, String, String, String, Path, Map, Collection)}, with the hash taken while writing. */
     public Artifact storeFile(UUID runId, String kind, String fileName, String mediaType, HashedFile file,
                               Map<String, ?> metadata, Collection<Long> parentIds) {
+        Path target = pathFor(file.sha256(), fileName);
         try {
-            return moveIntoStore(runId, kind, fileName, mediaType, file.path(), file.sha256(), file.bytes(), metadata,
-                    parentIds);
+            if (Files.exists(target)) {
+                Files.delete(file.path()); // the same content is stored already
+            } else {
+                Files.createDirectories(target.getParent());
+                moveIntoPlace(file.path(), target);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store artifact " + file.path(), e);
         }
-    }
-
-    private Artifact moveIntoStore(UUID runId, String kind, String fileName, String mediaType, Path source,
-                                   String sha256, long bytes, Map<String, ?> metadata, Collection<Long> parentIds)
-            throws IOException {
-        Path target = pathFor(sha256, fileName);
-        if (Files.exists(target)) {
-            Files.delete(source); // the same content is stored already
-        } else {
-            Files.createDirectories(target.getParent());
-            moveIntoPlace(source, target);
-        }
-        return register(runId, kind, target.toUri().toString(), sha256, bytes, mediaType, metadata, parentIds);
+        return register(runId, kind, target.toUri().toString(), file.sha256(), file.bytes(), mediaType, metadata,
+                parentIds);
     }
 
     /** Registers a file that is already in place (e.g. written by a trainer), hashing its content. */

@@ -3,6 +3,7 @@ package org.hybridllm.lifecycle.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ class ChatJsonlTest {
                 new ChatJsonl.Example("quotes \" and \\ back\tslash\r\nnew line \u0001 \u001f", "re\"fund"),
                 new ChatJsonl.Example("ünïcødé — 日本語 🙂 </script>", "shipping"),
                 new ChatJsonl.Example("", ""))) {
-            byte[] line = lines.line(example);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            lines.write(out, ChatJsonl.Lines.quote(example.user()), ChatJsonl.Lines.quote(example.assistant()));
+            byte[] line = out.toByteArray();
             String expected = json.writeValueAsString(Map.of("messages", List.of(
                     message("system", system), message("user", example.user()),
                     message("assistant", example.assistant())))) + "\n";
