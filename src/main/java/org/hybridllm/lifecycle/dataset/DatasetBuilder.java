@@ -15,10 +15,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
+import org.hybridllm.lifecycle.tracking.BackgroundConsumer;
 
 /**
  * The dataset pipeline: scrub PII, de-duplicate (case- and whitespace-insensitive; the latest feedback wins),
@@ -121,9 +119,7 @@ public final class DatasetBuilder {
         private int pii;
         private IdealOutput[] pending = new IdealOutput[BATCH];
         private int pendingCount;
-        private final BlockingQueue<IdealOutput[]> batches = new ArrayBlockingQueue<>(16);
-        private Thread processor;
-        private volatile Throwable failure;
+        private BackgroundConsumer<IdealOutput[]> processor;
 
         private Build(List<String> labels, Path spool, InputEncoder encoder) {
             if (labels.size() > 127) {
@@ -154,30 +150,21 @@ public final class DatasetBuilder {
 
         private void hand(IdealOutput[] batch) {
             if (processor == null) {
-                processor = Thread.ofPlatform().name("dataset-build").daemon().start(this::processBatches);
+                processor = new BackgroundConsumer<>("dataset-build", 16, this::processBatch);
             }
             try {
-                while (!batches.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                    rethrowProcessingFailure(); // a processor that died takes no more batches
+                if (!processor.hand(batch)) {
+                    throw processingFailure();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while building the dataset", e);
             }
-            rethrowProcessingFailure();
         }
 
-        private void processBatches() {
-            try {
-                for (IdealOutput[] batch = batches.take(); batch.length > 0; batch = batches.take()) {
-                    for (IdealOutput candidate : batch) {
-                        process(candidate);
-                    }
-                }
-            } catch (InterruptedException e) {
-                failure = e; // the build was closed before it finished
-            } catch (RuntimeException | Error e) {
-                failure = e;
+        private void processBatch(IdealOutput[] batch) {
+            for (IdealOutput candidate : batch) {
+                process(candidate);
             }
         }
 
@@ -186,25 +173,27 @@ public final class DatasetBuilder {
             if (pendingCount > 0) {
                 hand(Arrays.copyOf(pending, pendingCount));
             }
-            hand(new IdealOutput[0]); // the end
+            if (processor == null) {
+                return; // nothing was added
+            }
             try {
-                processor.join();
+                if (!processor.finish()) {
+                    throw processingFailure();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while building the dataset", e);
             }
-            rethrowProcessingFailure();
         }
 
-        private void rethrowProcessingFailure() {
-            Throwable failed = failure;
+        private RuntimeException processingFailure() {
+            Throwable failed = processor.failure();
             if (failed instanceof RuntimeException e) {
-                throw e;
+                return e;
             } else if (failed instanceof Error e) {
                 throw e;
-            } else if (failed != null) {
-                throw new IllegalStateException("the dataset build's processor stopped", failed);
             }
+            return new IllegalStateException("the dataset build's processor stopped", failed);
         }
 
         private void process(IdealOutput candidate) {
@@ -341,13 +330,8 @@ public final class DatasetBuilder {
 
         @Override
         public void close() throws IOException {
-            if (processor != null && processor.isAlive()) {
-                processor.interrupt();
-                try {
-                    processor.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            if (processor != null) {
+                processor.close();
             }
             out.close();
             Files.deleteIfExists(spool);

@@ -11,8 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * A file written for the artifact store, SHA-256-hashed as it is written: storing it
@@ -24,17 +22,14 @@ import java.util.concurrent.BlockingQueue;
 public final class HashedFile extends OutputStream {
 
     private static final int CHUNK = 1 << 18;
-    private static final byte[] END = new byte[0];
 
     private final Path path;
     private final FileChannel channel;
     private final MessageDigest digest;
-    private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(8);
-    private final Thread writer;
+    private final BackgroundConsumer<byte[]> writer;
     private byte[] chunk = new byte[CHUNK];
     private int filled;
     private long bytes;
-    private volatile IOException failure;
     private String sha256;
 
     private HashedFile(Path path) throws IOException {
@@ -45,7 +40,7 @@ public final class HashedFile extends OutputStream {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }
         this.channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        this.writer = Thread.ofPlatform().daemon().name("hashed-file-" + path.getFileName()).start(this::hashAndWrite);
+        this.writer = new BackgroundConsumer<>("hashed-file-" + path.getFileName(), 8, this::hashAndWrite);
     }
 
     /** A new empty file in {@code directory}, named {@code prefix}…{@code suffix}. */
@@ -80,35 +75,20 @@ public final class HashedFile extends OutputStream {
 
     private void handOver(byte[] data) throws IOException {
         try {
-            while (!full.offer(data, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                rethrowFailure(); // a writer that failed takes nothing more
+            if (!writer.hand(data)) {
+                throw new IOException("cannot write " + path, writer.failure());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + path);
         }
-        rethrowFailure();
     }
 
-    private void hashAndWrite() {
-        try {
-            for (byte[] data = full.take(); data != END; data = full.take()) {
-                digest.update(data);
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-            }
-        } catch (IOException e) {
-            failure = e;
-        } catch (InterruptedException e) {
-            failure = new InterruptedIOException("interrupted while writing " + path);
-        }
-    }
-
-    private void rethrowFailure() throws IOException {
-        if (failure != null) {
-            throw new IOException("cannot write " + path, failure);
+    private void hashAndWrite(byte[] data) throws IOException {
+        digest.update(data);
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
         }
     }
 
@@ -121,14 +101,14 @@ public final class HashedFile extends OutputStream {
             if (filled > 0) {
                 handOver(java.util.Arrays.copyOf(chunk, filled));
             }
-            handOver(END);
-            writer.join();
-            rethrowFailure();
+            if (!writer.finish()) {
+                throw new IOException("cannot write " + path, writer.failure());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + path);
         } finally {
-            writer.interrupt(); // on a failure above, it may still wait for chunks
+            writer.close(); // on a failure above, it may still wait for chunks
             channel.close();
         }
         sha256 = HexFormat.of().formatHex(digest.digest());
