@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
 import org.hybridllm.lifecycle.tracking.BackgroundConsumer;
 
@@ -26,8 +27,8 @@ import org.hybridllm.lifecycle.tracking.BackgroundConsumer;
  * from the database) and processed in batches on a second thread, their scrubbed input is spooled to a file as
  * the caller's {@link InputEncoder} encodes it, and only primitive arrays are kept per row (feedback id, label, a
  * 64-bit hash of the normalised text: about 20 bytes). De-duplication and the split work on those arrays; a second
- * pass over the spool hands each kept example to the split it belongs to, in feedback order. Two different texts with the same 64-bit hash would be taken for duplicates: at 4 M rows the chance is
- * about 1 in 2 million.
+ * pass over the spool hands each kept example to the split it belongs to, in feedback order. Two different texts
+ * with the same 64-bit hash would be taken for duplicates: at 4 M rows the chance is about 1 in 2 million.
  */
 public final class DatasetBuilder {
 
@@ -265,19 +266,12 @@ public final class DatasetBuilder {
         private BitSet latestOfEachText() {
             long[] sorted = Arrays.copyOf(textHashes, rows);
             Arrays.sort(sorted);
-            int groups = 0;
-            for (int i = 1; i < rows; i++) {
-                if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 1] != sorted[i - 2])) {
-                    groups++;
-                }
-            }
-            long[] repeated = new long[groups];
-            for (int i = 1, g = 0; i < rows; i++) {
-                if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 1] != sorted[i - 2])) {
-                    repeated[g++] = sorted[i];
-                }
-            }
-            sorted = null; // the split's sort needs the room
+            // each hash that occurs more than once, once (at the second of its occurrences)
+            long[] repeated = IntStream.range(1, rows)
+                    .filter(i -> sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 2] != sorted[i]))
+                    .mapToLong(i -> sorted[i])
+                    .toArray();
+            int groups = repeated.length;
             BitSet seen = new BitSet(groups);
             BitSet kept = new BitSet(rows);
             for (int i = rows - 1; i >= 0; i--) {
