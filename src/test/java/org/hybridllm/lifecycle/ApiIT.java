@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
-import org.hybridllm.lifecycle.tracking.Sha256;
+import org.hybridllm.lifecycle.artifact.Sha256;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,6 +28,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Every REST endpoint's success and error answers, over HTTP, checked in Postgres. */
 @AppTest
@@ -401,7 +403,7 @@ class ApiIT {
                     declared.add(param.path("name").asText());
                 }
             });
-            java.util.regex.Matcher placeholders = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(p.getKey());
+            Matcher placeholders = Pattern.compile("\\{([^}]+)}").matcher(p.getKey());
             while (placeholders.find()) {
                 assertThat(declared).as(op.getKey() + " " + p.getKey()).contains(placeholders.group(1));
             }

@@ -18,6 +18,8 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.hamcrest.Matchers;
+import org.hybridllm.lifecycle.governance.ReviewChecklist;
 
 /** The console's policy: login, roles, four-eyes, checklist and CSRF, enforced whatever the page shows. */
 @AppTest
@@ -51,16 +53,16 @@ class ConsoleSecurityIT {
         // an engineer cannot decide
         mvc.perform(approveAll(approvalId).with(user("engineer").roles("ENGINEER")).with(csrf()))
                 .andExpect(status().isForbidden())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("Only users with the REVIEWER role")));
+                .andExpect(content().string(Matchers.containsString("Only users with the REVIEWER role")));
         // the requester cannot decide their own run's gate, even holding REVIEWER
         mvc.perform(approveAll(approvalId).with(user("admin").roles("ADMIN", "REVIEWER")).with(csrf()))
                 .andExpect(status().isForbidden())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("Four-eyes rule")));
+                .andExpect(content().string(Matchers.containsString("Four-eyes rule")));
         // an incomplete checklist is refused with a clear message
         mvc.perform(post("/console/reviews/" + approvalId + "/decision").param("decision", "APPROVE")
                         .param("item_TASK_CLARITY", "on").with(user("reviewer").roles("REVIEWER")).with(csrf()))
                 .andExpect(status().isBadRequest())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("every checklist item must be ticked")));
+                .andExpect(content().string(Matchers.containsString("every checklist item must be ticked")));
         // without a CSRF token nothing happens
         mvc.perform(approveAll(approvalId).with(user("reviewer").roles("REVIEWER")))
                 .andExpect(status().isForbidden());
@@ -75,7 +77,7 @@ class ConsoleSecurityIT {
     private static MockHttpServletRequestBuilder approveAll(String approvalId) {
         MockHttpServletRequestBuilder request = post("/console/reviews/" + approvalId + "/decision")
                 .param("decision", "APPROVE").param("comment", "ok");
-        for (var item : org.hybridllm.lifecycle.governance.ReviewChecklist.values()) {
+        for (var item : ReviewChecklist.values()) {
             request.param("item_" + item.name(), "on");
         }
         return request;

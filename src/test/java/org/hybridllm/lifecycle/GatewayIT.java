@@ -28,8 +28,8 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
-import org.hybridllm.lifecycle.prototype.PromptVersion;
-import org.hybridllm.lifecycle.prototype.PromptVersionRepository;
+import org.hybridllm.lifecycle.usecase.PromptVersion;
+import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.hybridllm.lifecycle.provider.openai.FakeOpenAiServer;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
@@ -45,6 +45,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import java.math.BigDecimal;
 
 /**
  * The OpenAI-compatible gateway driven by the official, unmodified {@code openai-java} client: calls served by the
@@ -164,7 +165,7 @@ class GatewayIT {
         assertThat(row.get("output")).isEqualTo("billing");
         assertThat(row.get("subject_id")).isEqualTo("u-1");
         assertThat((Integer) row.get("prompt_tokens")).isPositive();
-        assertThat(((java.math.BigDecimal) row.get("cost_usd")).signum()).isPositive();
+        assertThat(((BigDecimal) row.get("cost_usd")).signum()).isPositive();
         assertThat(row.get("saved_prompt_tokens")).as("the base model is not pruned").isNull();
         // the upstream got the use case's prompt version, not the caller's system prompt
         assertThat(UPSTREAM.requests()).contains("POST /chat/completions");

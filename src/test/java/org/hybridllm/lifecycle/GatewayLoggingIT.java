@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's interaction log under stress: with its queue full (the database stalled) calls still succeed and
@@ -155,7 +156,7 @@ class GatewayLoggingIT {
         return meters.get("lifecycle.gateway.log.dropped").counter().count();
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    private static void awaitTrue(BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

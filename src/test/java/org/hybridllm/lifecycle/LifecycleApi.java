@@ -17,6 +17,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import java.util.EnumMap;
+import java.util.HashMap;
 
 /** The app's REST API as a test talks to it: over HTTP, with the configured users. */
 public final class LifecycleApi {
@@ -71,7 +73,7 @@ public final class LifecycleApi {
 
     public ResponseEntity<JsonNode> decide(String user, String approvalId, String decision, String comment,
                                            Map<ReviewChecklist, DecisionRequest.ChecklistEntry> checklist) {
-        Map<String, Object> body = new java.util.HashMap<>();
+        Map<String, Object> body = new HashMap<>();
         body.put("decision", decision);
         body.put("comment", comment);
         body.put("checklist", checklist);
@@ -79,7 +81,7 @@ public final class LifecycleApi {
     }
 
     public static Map<ReviewChecklist, DecisionRequest.ChecklistEntry> allTicked() {
-        Map<ReviewChecklist, DecisionRequest.ChecklistEntry> checklist = new java.util.EnumMap<>(ReviewChecklist.class);
+        Map<ReviewChecklist, DecisionRequest.ChecklistEntry> checklist = new EnumMap<>(ReviewChecklist.class);
         for (ReviewChecklist item : ReviewChecklist.values()) {
             checklist.put(item, new DecisionRequest.ChecklistEntry(true, null));
         }

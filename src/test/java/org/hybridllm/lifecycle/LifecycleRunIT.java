@@ -14,13 +14,15 @@ import java.util.UUID;
 import org.hybridllm.lifecycle.dataset.BuildDatasetWorker;
 import org.hybridllm.lifecycle.governance.ReviewChecklist;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
-import org.hybridllm.lifecycle.tracking.Sha256;
+import org.hybridllm.lifecycle.artifact.Sha256;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import io.camunda.client.CamundaClient;
+import java.util.HashMap;
 
 /**
  * A whole lifecycle run on the real embedded Zeebe engine with the real local model, driven through the REST API
@@ -40,7 +42,7 @@ class LifecycleRunIT {
     @Autowired
     BuildDatasetWorker datasetWorker;
     @Autowired
-    io.camunda.client.CamundaClient camunda;
+    CamundaClient camunda;
 
     LifecycleApi api;
 
@@ -270,7 +272,7 @@ class LifecycleRunIT {
         String firstApproval = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL").path("pendingApprovals").get(0)
                 .path("id").asText();
 
-        Map<String, Object> noTarget = new java.util.HashMap<>(Map.of("decision", "REQUEST_CHANGES",
+        Map<String, Object> noTarget = new HashMap<>(Map.of("decision", "REQUEST_CHANGES",
                 "comment", "Drop the tickets from the March outage"));
         var refused = api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/approvals/" + firstApproval + "/decision",
                 noTarget);

@@ -18,6 +18,12 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import org.springframework.http.HttpMethod;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import java.nio.file.Path;
+import java.net.URI;
 
 /**
  * The whole cycle with the OpenAI-compatible adapters on the embedded engine, against an in-process server that
@@ -58,7 +64,7 @@ class OpenAiLifecycleIT {
         FAKE.close();
     }
 
-    @org.springframework.boot.test.web.server.LocalServerPort
+    @LocalServerPort
     int port;
     @Autowired
     TestRestTemplate http;
@@ -127,14 +133,14 @@ class OpenAiLifecycleIT {
         assertThat(FAKE.requests()).contains("POST /files", "POST /fine_tuning/jobs");
 
         // before approving, the reviewer can see the candidate in production: all traffic to it through the gateway
-        assertThat(api.call(LifecycleApi.ENGINEER, org.springframework.http.HttpMethod.PUT,
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.PUT,
                 "/api/gateway/routes/" + key, Map.of("canaryShare", 1.0)).getStatusCode().value()).isEqualTo(200);
-        String gatewayKey = api.call(LifecycleApi.ADMIN, org.springframework.http.HttpMethod.POST,
+        String gatewayKey = api.call(LifecycleApi.ADMIN, HttpMethod.POST,
                 "/api/gateway/keys", Map.of("name", "tickets-app", "useCase", key)).getBody().path("key").asText();
-        var client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + port + "/v1")
+        var client = OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + port + "/v1")
                 .apiKey(gatewayKey).build();
         for (String input : List.of("I was charged twice", "Refund please", "My invoice is wrong")) {
-            client.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+            client.chat().completions().create(ChatCompletionCreateParams.builder()
                     .model("lifecycle/" + key).addUserMessage(input).build());
         }
         JsonNode serving = null;
@@ -185,7 +191,7 @@ class OpenAiLifecycleIT {
         assertThat(model.get("external_ref")).isEqualTo("lora-run-" + runId);
         assertThat(model.get("media_type")).isEqualTo("inode/directory");
         assertThat((String) model.get("metadata")).contains("adapter_config.json", "adapter_model.safetensors");
-        java.nio.file.Path stored = java.nio.file.Path.of(java.net.URI.create((String) model.get("uri")));
+        Path stored = Path.of(URI.create((String) model.get("uri")));
         assertThat(stored.resolve("adapter_model.safetensors")).exists();
         assertThat((String) model.get("uri")).contains((String) model.get("sha256"));
         assertThat(jdbc.sql("""
@@ -241,7 +247,7 @@ class OpenAiLifecycleIT {
                 LifecycleApi.sleep(200);
             }
             assertThat(externalId).as("the job is training").isNotNull();
-            var cancelled = api.call(LifecycleApi.ENGINEER, org.springframework.http.HttpMethod.POST,
+            var cancelled = api.call(LifecycleApi.ENGINEER, HttpMethod.POST,
                     "/api/runs/" + runId + "/cancel", Map.of("reason", "wrong base model"));
             assertThat(cancelled.getBody().path("status").asText()).isEqualTo("CANCELLED");
             assertThat(jdbc.sql("select status from fine_tune_job where run_id = ?").param(runId)

@@ -11,14 +11,17 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
-import org.hybridllm.lifecycle.tracking.LifecycleRun;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.RunService;
-import org.hybridllm.lifecycle.tracking.RunStatus;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.run.LifecycleRun;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.run.RunService;
+import org.hybridllm.lifecycle.run.RunStatus;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /** Retries of a stage's job: a transient failure records nothing and backs off; a retry after success redoes nothing. */
 @AppTest
@@ -44,7 +47,7 @@ class StageExecutorIT {
         Map<String, Object> variables = Map.of("runId", runId.toString());
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> stages.once(FakeJob.of("lifecycle.test.flaky", 1L, 3, variables), Output.class, id -> {
+        assertThatThrownBy(() -> stages.onceInTransaction(FakeJob.of("lifecycle.test.flaky", 1L, 3, variables), Output.class, id -> {
             calls.incrementAndGet();
             jdbc.sql("insert into audit_event (actor, action, entity_type, entity_id, run_id) values ('t', 'x', 'y', 'z', ?)")
                     .param(id).update();
@@ -59,9 +62,9 @@ class StageExecutorIT {
         assertThat(jdbc.sql("select count(*) from audit_event where run_id = ?").param(runId).query(Long.class)
                 .single()).isZero();
 
-        Output first = stages.once(FakeJob.of("lifecycle.test.flaky", 2L, 2, variables), Output.class,
+        Output first = stages.onceInTransaction(FakeJob.of("lifecycle.test.flaky", 2L, 2, variables), Output.class,
                 id -> new Output(calls.incrementAndGet()));
-        Output again = stages.once(FakeJob.of("lifecycle.test.flaky", 3L, 2, variables), Output.class,
+        Output again = stages.onceInTransaction(FakeJob.of("lifecycle.test.flaky", 3L, 2, variables), Output.class,
                 id -> new Output(calls.incrementAndGet()));
         assertThat(first).isEqualTo(new Output(2));
         assertThat(again).isEqualTo(first);
@@ -73,20 +76,20 @@ class StageExecutorIT {
         UUID runId = newRun();
         Map<String, Object> variables = Map.of("runId", runId.toString());
         AtomicInteger calls = new AtomicInteger();
-        java.util.concurrent.CountDownLatch working = new java.util.concurrent.CountDownLatch(1);
-        java.util.function.Function<UUID, Output> slowWork = id -> {
+        CountDownLatch working = new CountDownLatch(1);
+        Function<UUID, Output> slowWork = id -> {
             int call = calls.incrementAndGet();
             working.countDown();
             LifecycleApi.sleep(1500); // longer than it takes the second attempt to arrive
             return new Output(call);
         };
 
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
-            var first = pool.submit(() -> stages.once(FakeJob.of("lifecycle.test.slow", 10L, 3, variables),
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            var first = pool.submit(() -> stages.onceInTransaction(FakeJob.of("lifecycle.test.slow", 10L, 3, variables),
                     Output.class, slowWork));
             working.await();
             // e.g. the job timed out and another app instance activated it
-            var second = pool.submit(() -> stages.once(FakeJob.of("lifecycle.test.slow", 10L, 3, variables),
+            var second = pool.submit(() -> stages.onceInTransaction(FakeJob.of("lifecycle.test.slow", 10L, 3, variables),
                     Output.class, slowWork));
             assertThat(first.get()).isEqualTo(new Output(1));
             assertThat(second.get()).isEqualTo(new Output(1));

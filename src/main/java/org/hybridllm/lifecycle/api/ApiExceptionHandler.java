@@ -17,6 +17,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import java.util.Locale;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 
 /** Every API error as RFC 9457 problem details with a stable type; never a stack trace. */
 @RestControllerAdvice
@@ -43,7 +48,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
         String detail = "The request body is not valid JSON for this endpoint";
-        if (ex.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException format
+        if (ex.getCause() instanceof InvalidFormatException format
                 && !format.getPath().isEmpty()) {
             String field = format.getPath().get(format.getPath().size() - 1).getFieldName();
             ProblemDetail body = invalid("Field '" + field + "' has an invalid value: " + format.getValue());
@@ -63,7 +68,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (body instanceof ProblemDetail problem && URI.create("about:blank").equals(problem.getType())) {
             HttpStatus status = HttpStatus.resolve(statusCode.value());
             String slug = status == null ? "http-" + statusCode.value()
-                    : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    : status.name().toLowerCase(Locale.ROOT).replace('_', '-');
             problem.setType(URI.create(ApiProblems.TYPE_BASE + slug));
         }
         return super.createResponseEntity(body, headers, statusCode, request);
@@ -71,7 +76,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @Override
     protected ResponseEntity<Object> handleMissingServletRequestParameter(
-            org.springframework.web.bind.MissingServletRequestParameterException ex, HttpHeaders headers,
+            MissingServletRequestParameterException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         ProblemDetail body = invalid("Parameter '" + ex.getParameterName() + "' is required.");
         body.setProperty("field", ex.getParameterName());
@@ -87,8 +92,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception ex) throws Exception {
-        if (ex instanceof org.springframework.security.access.AccessDeniedException
-                || ex instanceof org.springframework.security.core.AuthenticationException) {
+        if (ex instanceof AccessDeniedException
+                || ex instanceof AuthenticationException) {
             throw ex; // Spring Security answers these (401 / 403)
         }
         log.error("Unexpected error", ex);

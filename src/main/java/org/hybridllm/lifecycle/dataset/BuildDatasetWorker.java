@@ -12,21 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository;
-import org.hybridllm.lifecycle.prototype.PromptVersion;
-import org.hybridllm.lifecycle.prototype.PromptVersionRepository;
-import org.hybridllm.lifecycle.prototype.UseCase;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.hybridllm.lifecycle.usecase.PromptVersion;
+import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.provider.ChatJsonl;
 import org.hybridllm.lifecycle.provider.PromptSpec;
-import org.hybridllm.lifecycle.tracking.Artifact;
-import org.hybridllm.lifecycle.tracking.ArtifactStore;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.HashedFile;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.Sha256;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.artifact.Artifact;
+import org.hybridllm.lifecycle.artifact.ArtifactStore;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.artifact.HashedFile;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.artifact.Sha256;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 
 /**
  * Stage "dataset": selects the feedback with ideal outputs (as pinned by the feedback stage), scrubs PII,
@@ -80,7 +82,7 @@ public class BuildDatasetWorker {
     @JobWorker(type = "lifecycle.dataset.build", fetchVariables = {"runId", "feedbackUpToId"})
     public DatasetBuilt build(ActivatedJob job) {
         long upTo = ((Number) job.getVariablesAsMap().get("feedbackUpToId")).longValue();
-        return stages.once(job, DatasetBuilt.class, runId -> build(runId, upTo));
+        return stages.onceInTransaction(job, DatasetBuilt.class, runId -> build(runId, upTo));
     }
 
     DatasetBuilt build(UUID runId, long feedbackUpToId) {
@@ -129,9 +131,9 @@ public class BuildDatasetWorker {
     /** The three splits' JSONL files, written (and hashed) as the builder hands out examples; deleted unless stored. */
     private static final class SplitFiles implements AutoCloseable {
 
-        private final Map<String, HashedFile> files = new java.util.LinkedHashMap<>();
+        private final Map<String, HashedFile> files = new LinkedHashMap<>();
         private final ChatJsonl.Lines lines;
-        private final Map<String, byte[]> quotedLabels = new java.util.HashMap<>();
+        private final Map<String, byte[]> quotedLabels = new HashMap<>();
 
         SplitFiles(Path directory, String system) throws IOException {
             this.lines = new ChatJsonl.Lines(system);

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
-import org.hybridllm.lifecycle.tracking.BackgroundConsumer;
+import org.hybridllm.lifecycle.artifact.BackgroundConsumer;
 
 /**
  * The dataset pipeline: scrub PII, de-duplicate (case- and whitespace-insensitive; the latest feedback wins),

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.hybridllm.lifecycle.api.ApiProblems;
-import org.hybridllm.lifecycle.prototype.UseCase;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
-import org.hybridllm.lifecycle.tracking.Artifact;
-import org.hybridllm.lifecycle.tracking.ArtifactStore;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
+import org.hybridllm.lifecycle.artifact.Artifact;
+import org.hybridllm.lifecycle.artifact.ArtifactStore;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import java.io.UncheckedIOException;
 
 @RestController
 @RequestMapping("/api/datasets")
@@ -73,7 +74,7 @@ public class DatasetController {
         Path file;
         try {
             file = artifacts.verifiedFile(artifact);
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (IllegalStateException | UncheckedIOException e) {
             throw ApiProblems.conflict("artifact-corrupt", "The " + split + " file of dataset " + id
                     + " no longer matches its registered sha256 (or is missing); it is not served.");
         }

@@ -8,9 +8,13 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.hybridllm.lifecycle.tracking.Jsonb;
+import org.hybridllm.lifecycle.api.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.time.OffsetDateTime;
+import java.util.Optional;
 
 @Repository
 public class DatasetRepository {
@@ -47,7 +51,7 @@ public class DatasetRepository {
     /** The split's lineage as one sorted array (V10): a million-example dataset is one row per split. */
     public void linkFeedback(long datasetVersionId, String split, long[] feedbackIds) {
         long[] sorted = feedbackIds.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         jdbc.sql("insert into dataset_split_feedback (dataset_version_id, split, feedback_ids) values (?, ?, ?)")
                 .params(datasetVersionId, split, sorted)
                 .update();
@@ -70,7 +74,7 @@ public class DatasetRepository {
                 .params(useCaseId, useCaseId).query(this::map).list();
     }
 
-    public java.util.Optional<DatasetVersion> findById(long id) {
+    public Optional<DatasetVersion> findById(long id) {
         return jdbc.sql("select * from dataset_version where id = ?").param(id).query(this::map).optional();
     }
 
@@ -80,7 +84,7 @@ public class DatasetRepository {
                 .query(String.class).single();
         String runStatus = jdbc.sql("select status from lifecycle_run where id = ?").param(dataset.runId())
                 .query(String.class).single();
-        Map<String, Long> feedbackBySplit = new java.util.HashMap<>();
+        Map<String, Long> feedbackBySplit = new HashMap<>();
         jdbc.sql("select split, cardinality(feedback_ids) from dataset_split_feedback where dataset_version_id = ?")
                 .param(id).query((rs, i) -> feedbackBySplit.put(rs.getString(1), rs.getLong(2))).list();
         List<DatasetLineage.SplitFile> files = List.of(
@@ -122,7 +126,7 @@ public class DatasetRepository {
                 .query((rs, i) -> new DatasetLineage.AliasChange(rs.getString("alias"),
                         rs.getLong("model_version_id"), rs.getString("changed_by"),
                         rs.getObject("run_id", UUID.class),
-                        rs.getObject("changed_at", java.time.OffsetDateTime.class)))
+                        rs.getObject("changed_at", OffsetDateTime.class)))
                 .list();
         long feedbackRows = feedbackBySplit.values().stream().mapToLong(Long::longValue).sum();
         return new DatasetLineage(dataset, useCase, dataset.runId(), runStatus, files, feedbackRows, interactions,

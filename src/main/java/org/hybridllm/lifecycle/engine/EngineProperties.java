@@ -2,6 +2,8 @@ package org.hybridllm.lifecycle.engine;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Which Zeebe engine the app talks to.
@@ -25,8 +27,8 @@ public record EngineProperties(@DefaultValue("embedded") String engine,
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }

@@ -16,14 +16,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hybridllm.lifecycle.api.ApiProblems;
-import org.hybridllm.lifecycle.prototype.PromptVersion;
-import org.hybridllm.lifecycle.prototype.PromptVersionRepository;
-import org.hybridllm.lifecycle.prototype.UseCase;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
-import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.usecase.PromptVersion;
+import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
+import org.hybridllm.lifecycle.audit.AuditLog;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.ErrorResponseException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Takes feedback in, one item or a stream of them, all or nothing: every item is checked before it is written,
@@ -109,7 +110,7 @@ public class FeedbackIngest {
     }
 
     /** Parses one item strictly (unknown fields are errors), as the NDJSON stream does. */
-    public FeedbackItem parse(com.fasterxml.jackson.databind.JsonNode node) {
+    public FeedbackItem parse(JsonNode node) {
         try {
             return itemReader.readValue(node);
         } catch (UnrecognizedPropertyException e) {

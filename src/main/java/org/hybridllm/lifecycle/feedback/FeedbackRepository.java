@@ -10,6 +10,11 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
+import java.sql.Connection;
+import java.util.function.Consumer;
+import java.time.OffsetDateTime;
+import java.sql.SQLException;
+import java.util.UUID;
 
 /** interaction and feedback rows: what production traffic and its users said. */
 @Repository
@@ -73,7 +78,7 @@ public class FeedbackRepository {
      * Feedback, newest first, filtered by use case, by the prompt version that produced the output, and by run
      * (the feedback a run's dataset versions were built from); a null filter matches everything.
      */
-    public List<FeedbackView> find(Long useCaseId, Long promptVersionId, java.util.UUID runId, long offset,
+    public List<FeedbackView> find(Long useCaseId, Long promptVersionId, UUID runId, long offset,
                                    int limit) {
         return jdbc.sql("""
                         select f.id, f.interaction_id, u.key as use_case, i.external_id, p.version as prompt_version,
@@ -85,11 +90,11 @@ public class FeedbackRepository {
                         (Integer) rs.getObject("prompt_version"), rs.getString("input"), rs.getString("output"),
                         rs.getObject("rating") == null ? null : rs.getInt("rating"), rs.getString("corrected_output"),
                         rs.getString("comment"), rs.getString("created_by"),
-                        rs.getObject("created_at", java.time.OffsetDateTime.class)))
+                        rs.getObject("created_at", OffsetDateTime.class)))
                 .list();
     }
 
-    public long count(Long useCaseId, Long promptVersionId, java.util.UUID runId) {
+    public long count(Long useCaseId, Long promptVersionId, UUID runId) {
         return jdbc.sql("select count(*) " + FILTERED)
                 .params(useCaseId, useCaseId, promptVersionId, promptVersionId, runId, runId)
                 .query(Long.class).single();
@@ -115,12 +120,12 @@ public class FeedbackRepository {
      * {@code COPY (SELECT …) TO STDOUT}: the server streams the rows while they are being consumed, where a
      * cursor would wait for each batch to be asked for; millions of rows, constant memory.
      */
-    public void forEachIdealOutput(long useCaseId, long feedbackUpToId, java.util.function.Consumer<IdealOutput> consumer) {
+    public void forEachIdealOutput(long useCaseId, long feedbackUpToId, Consumer<IdealOutput> consumer) {
         // COPY takes no bind parameters: the two values are Java longs, formatted, never text from outside
         String copy = "copy (select feedback_id, interaction_id, input, ideal_output from ("
                 + idealOutputs(Long.toString(useCaseId), Long.toString(feedbackUpToId))
                 + ") t where ideal_output is not null order by feedback_id) to stdout";
-        java.sql.Connection connection = DataSourceUtils.getConnection(dataSource);
+        Connection connection = DataSourceUtils.getConnection(dataSource);
         CopyOut out = null;
         try {
             out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
@@ -129,14 +134,14 @@ public class FeedbackRepository {
                 consumer.accept(new IdealOutput(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[2],
                         fields[3]));
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new DataAccessResourceFailureException("cannot read the ideal outputs of use case " + useCaseId, e);
         } finally {
             try {
                 if (out != null && out.isActive()) {
                     out.cancelCopy(); // the consumer failed half-way
                 }
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 log.warn("Could not cancel the COPY of use case {}'s ideal outputs", useCaseId, e);
             } finally {
                 DataSourceUtils.releaseConnection(connection, dataSource);

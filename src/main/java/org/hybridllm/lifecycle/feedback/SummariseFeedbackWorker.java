@@ -3,8 +3,8 @@ package org.hybridllm.lifecycle.feedback;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.api.response.ActivatedJob;
 import java.util.UUID;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.springframework.stereotype.Component;
 
 /** Stage "feedback": summarises the logged interactions and feedback, and pins the snapshot to build from. */
@@ -27,7 +27,7 @@ public class SummariseFeedbackWorker {
 
     @JobWorker(type = "lifecycle.feedback.summarise", fetchVariables = "runId")
     public FeedbackSummarised summarise(ActivatedJob job) {
-        return stages.once(job, FeedbackSummarised.class, this::summarise);
+        return stages.onceInTransaction(job, FeedbackSummarised.class, this::summarise);
     }
 
     FeedbackSummarised summarise(UUID runId) {

@@ -7,10 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.RunCancelled;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunCancelled;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 
 /**
  * A cancelled run's unfinished fine-tuning job is recorded as CANCELLED in the cancelling transaction; once that
@@ -24,7 +26,7 @@ class CancelFineTuneJob {
     private final FineTuneJobRepository jobs;
     private final AuditLog audit;
     private final ProviderRegistry providers;
-    private final Map<java.util.UUID, List<FineTuneJob>> toStop = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, List<FineTuneJob>> toStop = new ConcurrentHashMap<>();
 
     CancelFineTuneJob(FineTuneJobRepository jobs, AuditLog audit, ProviderRegistry providers) {
         this.jobs = jobs;

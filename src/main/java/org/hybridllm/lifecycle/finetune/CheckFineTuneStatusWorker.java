@@ -6,9 +6,12 @@ import java.util.Map;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
 import io.camunda.client.exception.CamundaError;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.BusinessFailure;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.stage.BusinessFailure;
 import org.springframework.stereotype.Component;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * Stage "fine-tune", step 2, polled from a timer loop in BPMN (no worker thread waits on the trainer): asks the
@@ -66,20 +69,20 @@ public class CheckFineTuneStatusWorker {
         if (status.metrics() != null && status.metrics().containsKey("lossCurve")) {
             return status;
         }
-        java.util.List<java.util.List<Number>> curve = new java.util.ArrayList<>();
-        java.util.List<java.util.List<Number>> evalCurve = new java.util.ArrayList<>();
+        List<List<Number>> curve = new ArrayList<>();
+        List<List<Number>> evalCurve = new ArrayList<>();
         for (var event : events.events(job.provider(), job.externalId())) {
             if (event.step() != null && event.trainLoss() != null) {
-                curve.add(java.util.List.of(event.step(), event.trainLoss()));
+                curve.add(List.of(event.step(), event.trainLoss()));
             }
             if (event.step() != null && event.evalLoss() != null) {
-                evalCurve.add(java.util.List.of(event.step(), event.evalLoss()));
+                evalCurve.add(List.of(event.step(), event.evalLoss()));
             }
         }
         if (curve.isEmpty() && evalCurve.isEmpty()) {
             return status;
         }
-        Map<String, Object> metrics = new java.util.LinkedHashMap<>(status.metrics() == null ? Map.of()
+        Map<String, Object> metrics = new LinkedHashMap<>(status.metrics() == null ? Map.of()
                 : status.metrics());
         metrics.put("lossCurve", curve);
         metrics.put("evalLossCurve", evalCurve);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.hybridllm.lifecycle.provider.FineTuneEvent;
 import org.hybridllm.lifecycle.provider.FineTuneEventSink;
-import org.hybridllm.lifecycle.tracking.Jsonb;
+import org.hybridllm.lifecycle.api.Jsonb;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 

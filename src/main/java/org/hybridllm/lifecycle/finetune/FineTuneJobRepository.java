@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
-import org.hybridllm.lifecycle.tracking.Jsonb;
+import org.hybridllm.lifecycle.api.Jsonb;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;

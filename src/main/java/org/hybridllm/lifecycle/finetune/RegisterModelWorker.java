@@ -13,14 +13,16 @@ import org.hybridllm.lifecycle.dataset.DatasetVersion;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.model.ModelVersion;
-import org.hybridllm.lifecycle.prototype.UseCase;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
-import org.hybridllm.lifecycle.tracking.Artifact;
-import org.hybridllm.lifecycle.tracking.ArtifactStore;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
+import org.hybridllm.lifecycle.artifact.Artifact;
+import org.hybridllm.lifecycle.artifact.ArtifactStore;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.springframework.stereotype.Component;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Stage "fine-tune", step 3: registers the trained model as a model version (its weights as an artifact whose
@@ -62,7 +64,7 @@ public class RegisterModelWorker {
         Map<String, Object> variables = job.getVariablesAsMap();
         long jobId = ((Number) variables.get("fineTuneJobId")).longValue();
         long promptId = ((Number) variables.get("tunedPromptVersionId")).longValue();
-        return stages.once(job, ModelRegistered.class, runId -> register(runId, jobId, promptId));
+        return stages.onceInTransaction(job, ModelRegistered.class, runId -> register(runId, jobId, promptId));
     }
 
     ModelRegistered register(UUID runId, long fineTuneJobId, long tunedPromptVersionId) {
@@ -105,8 +107,8 @@ public class RegisterModelWorker {
     private static byte[] readAll(Path file) {
         try {
             return Files.readAllBytes(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

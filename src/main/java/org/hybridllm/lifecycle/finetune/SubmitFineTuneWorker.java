@@ -8,16 +8,16 @@ import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.dataset.DatasetRepository;
 import org.hybridllm.lifecycle.dataset.DatasetVersion;
-import org.hybridllm.lifecycle.prototype.PromptVersionRepository;
-import org.hybridllm.lifecycle.prototype.UseCase;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
 import org.hybridllm.lifecycle.provider.FineTuner;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
-import org.hybridllm.lifecycle.tracking.ArtifactStore;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.artifact.ArtifactStore;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.springframework.stereotype.Component;
 
 /** Stage "fine-tune", step 1: records the job and submits it to the use case's fine-tuner. */
@@ -60,7 +60,7 @@ public class SubmitFineTuneWorker {
         Map<String, Object> variables = job.getVariablesAsMap();
         long datasetVersionId = ((Number) variables.get("datasetVersionId")).longValue();
         long tunedPromptVersionId = ((Number) variables.get("tunedPromptVersionId")).longValue();
-        return stages.once(job, FineTuneSubmitted.class, runId -> submit(runId, datasetVersionId,
+        return stages.onceInTransaction(job, FineTuneSubmitted.class, runId -> submit(runId, datasetVersionId,
                 tunedPromptVersionId));
     }
 

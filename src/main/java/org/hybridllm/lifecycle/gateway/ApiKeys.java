@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hybridllm.lifecycle.api.ApiProblems;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.Sha256;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.artifact.Sha256;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.feedback.FeedbackIngest;
 import org.hybridllm.lifecycle.feedback.FeedbackItem;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import java.time.Duration;
 
 /**
  * Keeps every app instance's gateway caches current: Postgres notifies channel {@code lifecycle_gateway} at the
@@ -47,7 +48,7 @@ class GatewayChangeListener implements SmartLifecycle {
         running = false;
         if (thread != null) {
             try {
-                thread.join(java.time.Duration.ofMillis(3 * POLL_MILLIS));
+                thread.join(Duration.ofMillis(3 * POLL_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

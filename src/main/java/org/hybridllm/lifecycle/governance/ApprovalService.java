@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.ApiProblems;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.Jsonb;
-import org.hybridllm.lifecycle.tracking.Sha256;
-import org.hybridllm.lifecycle.tracking.RunRepository;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.api.Jsonb;
+import org.hybridllm.lifecycle.artifact.Sha256;
+import org.hybridllm.lifecycle.run.RunRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

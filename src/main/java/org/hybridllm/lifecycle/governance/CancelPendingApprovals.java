@@ -1,6 +1,6 @@
 package org.hybridllm.lifecycle.governance;
 
-import org.hybridllm.lifecycle.tracking.RunCancelled;
+import org.hybridllm.lifecycle.run.RunCancelled;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 

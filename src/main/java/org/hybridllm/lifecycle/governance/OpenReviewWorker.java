@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.LifecycleRun;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.RunStatus;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
-import org.hybridllm.lifecycle.tracking.Jsonb;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.LifecycleRun;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.run.RunStatus;
+import org.hybridllm.lifecycle.stage.StageExecutor;
+import org.hybridllm.lifecycle.api.Jsonb;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 

@@ -13,13 +13,13 @@ import java.util.UUID;
 import org.hybridllm.lifecycle.api.ApiProblems;
 import org.hybridllm.lifecycle.dataset.DatasetRepository;
 import org.hybridllm.lifecycle.dataset.DatasetVersion;
-import org.hybridllm.lifecycle.evaluation.ClassificationMetrics;
-import org.hybridllm.lifecycle.evaluation.EvalResults;
+import org.hybridllm.lifecycle.evaluate.ClassificationMetrics;
+import org.hybridllm.lifecycle.evaluate.EvalResults;
 import org.hybridllm.lifecycle.provider.ChatJsonl;
-import org.hybridllm.lifecycle.tracking.ArtifactStore;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.RunQueries;
-import org.hybridllm.lifecycle.tracking.Sha256;
+import org.hybridllm.lifecycle.artifact.ArtifactStore;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunQueries;
+import org.hybridllm.lifecycle.artifact.Sha256;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -30,6 +30,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import java.util.ArrayList;
+import java.io.IOException;
 
 /**
  * The reviewer console (server-rendered, Thymeleaf + htmx + Chart.js): the review queue, a review with its
@@ -170,9 +172,9 @@ public class ReviewConsoleController {
                 && evidence.get("candidateEvalRunId") instanceof Number candidate) {
             List<ClassificationMetrics.LabelMetrics> a = evalResults.perLabel(champion.longValue());
             List<ClassificationMetrics.LabelMetrics> b = evalResults.perLabel(candidate.longValue());
-            List<String> labels = new java.util.ArrayList<>(a.stream().map(ClassificationMetrics.LabelMetrics::label).toList());
-            List<Object> championF1 = new java.util.ArrayList<>(a.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
-            List<Object> candidateF1 = new java.util.ArrayList<>(b.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
+            List<String> labels = new ArrayList<>(a.stream().map(ClassificationMetrics.LabelMetrics::label).toList());
+            List<Object> championF1 = new ArrayList<>(a.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
+            List<Object> candidateF1 = new ArrayList<>(b.stream().map(ClassificationMetrics.LabelMetrics::f1).toList());
             labels.add("overall (macro)"); // the last bar pair: the whole test split
             championF1.add(evidence.get("championMacroF1"));
             candidateF1.add(evidence.get("candidateMacroF1"));
@@ -186,7 +188,7 @@ public class ReviewConsoleController {
     private Map<String, Object> readEvidence(Approval approval) {
         try {
             return json.readValue(approval.evidence(), EVIDENCE);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ErrorResponseException(HttpStatus.INTERNAL_SERVER_ERROR, e);
         }
     }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hybridllm.lifecycle.api.ApiProblems;
-import org.hybridllm.lifecycle.prototype.UseCase;
-import org.hybridllm.lifecycle.prototype.UseCaseRepository;
-import org.hybridllm.lifecycle.tracking.AuditLog;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
+import org.hybridllm.lifecycle.audit.AuditLog;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import java.util.stream.Stream;
 
 @RestController
 @RequestMapping("/api/use-cases/{useCase}")
@@ -60,7 +61,7 @@ public class ModelController {
     @Operation(summary = "Current champion and challenger, and every change of them, newest first")
     public Aliases aliases(@PathVariable String useCase) {
         UseCase target = useCase(useCase);
-        List<ModelAlias> current = java.util.stream.Stream.of(ModelAlias.CHAMPION, ModelAlias.CHALLENGER)
+        List<ModelAlias> current = Stream.of(ModelAlias.CHAMPION, ModelAlias.CHALLENGER)
                 .map(alias -> models.alias(target.id(), alias)).flatMap(Optional::stream).toList();
         return new Aliases(current, models.history(target.id()));
     }

@@ -8,16 +8,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.hybridllm.lifecycle.evaluation.EvalRunSummary;
-import org.hybridllm.lifecycle.evaluation.Evaluator;
-import org.hybridllm.lifecycle.evaluation.LabelledExample;
+import org.hybridllm.lifecycle.evaluate.EvalRunSummary;
+import org.hybridllm.lifecycle.evaluate.Evaluator;
+import org.hybridllm.lifecycle.evaluate.LabelledExample;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.model.ModelVersion;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.springframework.stereotype.Component;
+import org.hybridllm.lifecycle.usecase.PromptVersion;
+import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 
 /**
  * Stage "prototype": evaluates every prompt version of the use case with the base model on the use case's
@@ -58,7 +62,7 @@ public class EvaluatePromptsWorker {
 
     @JobWorker(type = "lifecycle.prototype.evaluate-prompts", fetchVariables = "runId")
     public PromptsEvaluated evaluatePrompts(ActivatedJob job) {
-        return stages.once(job, PromptsEvaluated.class, this::evaluate);
+        return stages.onceInTransaction(job, PromptsEvaluated.class, this::evaluate);
     }
 
     PromptsEvaluated evaluate(UUID runId) {

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Finds the adapter a use case is configured with. */
 @Component
@@ -15,9 +18,9 @@ public class ProviderRegistry {
 
     public ProviderRegistry(List<ModelProvider> providers, List<FineTuner> fineTuners,
                             List<ProviderCatalog> catalogs) {
-        this.providers = new java.util.HashMap<>(providers.stream()
+        this.providers = new HashMap<>(providers.stream()
                 .collect(Collectors.toMap(ModelProvider::name, Function.identity())));
-        this.fineTuners = new java.util.HashMap<>(fineTuners.stream()
+        this.fineTuners = new HashMap<>(fineTuners.stream()
                 .collect(Collectors.toMap(FineTuner::name, Function.identity())));
         for (ProviderCatalog catalog : catalogs) {
             catalog.providers().forEach((name, provider) -> add(this.providers, name, provider));
@@ -39,8 +42,8 @@ public class ProviderRegistry {
         return providers.containsKey(name);
     }
 
-    public java.util.Set<String> providerNames() {
-        return new java.util.TreeSet<>(providers.keySet());
+    public Set<String> providerNames() {
+        return new TreeSet<>(providers.keySet());
     }
 
     public ModelProvider provider(String name) {

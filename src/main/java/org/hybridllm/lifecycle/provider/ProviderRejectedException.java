@@ -1,6 +1,6 @@
 package org.hybridllm.lifecycle.provider;
 
-import org.hybridllm.lifecycle.tracking.BusinessFailure;
+import org.hybridllm.lifecycle.stage.BusinessFailure;
 
 /**
  * A provider refused the request for a reason retrying cannot fix: bad or missing credentials, no access to the

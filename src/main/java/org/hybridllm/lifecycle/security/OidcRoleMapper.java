@@ -10,6 +10,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
 import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
+import java.util.HashMap;
 
 /**
  * Maps an OIDC user's roles to ours (ENGINEER, REVIEWER, ADMIN), read from the ID token / user info claims
@@ -24,7 +25,7 @@ public class OidcRoleMapper implements GrantedAuthoritiesMapper {
         Set<GrantedAuthority> mapped = new HashSet<>(authorities);
         for (GrantedAuthority authority : authorities) {
             if (authority instanceof OidcUserAuthority oidc) {
-                Map<String, Object> claims = new java.util.HashMap<>(oidc.getIdToken().getClaims());
+                Map<String, Object> claims = new HashMap<>(oidc.getIdToken().getClaims());
                 if (oidc.getUserInfo() != null) {
                     claims.putAll(oidc.getUserInfo().getClaims());
                 }

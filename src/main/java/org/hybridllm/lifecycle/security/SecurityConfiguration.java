@@ -25,6 +25,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import java.io.IOException;
 
 /**
  * HTTP Basic for the API, users and roles (ENGINEER, REVIEWER, ADMIN) from configuration. Who may decide a gate is
@@ -126,7 +127,7 @@ public class SecurityConfiguration {
     }
 
     private static void writeProblem(HttpServletResponse response, ObjectMapper json, HttpStatus status, String slug,
-                                     String detail) throws java.io.IOException {
+                                     String detail) throws IOException {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         body.setType(URI.create(ApiProblems.TYPE_BASE + slug));
         body.setTitle(status.getReasonPhrase());

@@ -17,10 +17,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.util.Map;
 import java.util.Optional;
 import org.hybridllm.lifecycle.api.ApiProblems;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.Jsonb;
-import org.hybridllm.lifecycle.tracking.LifecycleRun;
-import org.hybridllm.lifecycle.tracking.RunService;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.api.Jsonb;
+import org.hybridllm.lifecycle.run.LifecycleRun;
+import org.hybridllm.lifecycle.run.RunService;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -32,6 +32,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import java.io.IOException;
 
 /**
  * {@code POST /api/webhooks/{source}}: signed events from other systems. Checked in this order: known source (404),
@@ -296,7 +297,7 @@ public class WebhookController {
                 throw ApiProblems.invalid("body", "The body must be a JSON object.");
             }
             return event;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ApiProblems.invalid("body", "The body is not valid JSON.");
         }
     }

@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.bench;
 
 import java.util.List;
+import java.util.Map;
 
 /** One benchmark: a figure of ours and its physical baseline, measured side by side in the same run. */
 interface Benchmark {
@@ -14,5 +15,5 @@ interface Benchmark {
     List<Measurement> run(BenchContext context) throws Exception;
 
     /** Whether the medians over the repetitions meet the target (by metric). */
-    boolean met(java.util.Map<String, Summary> byMetric);
+    boolean met(Map<String, Summary> byMetric);
 }

@@ -14,6 +14,8 @@ import org.hybridllm.lifecycle.TestDatabase;
 import org.hybridllm.lifecycle.dataset.DatasetBuildProbe;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.postgresql.PGConnection;
+import java.util.Comparator;
+import java.util.HashMap;
 
 /**
  * The dataset stage on a large feedback log: select the ideal outputs, scrub, de-duplicate, split, write the
@@ -23,7 +25,7 @@ import org.postgresql.PGConnection;
  */
 final class DatasetBuildBenchmark implements Benchmark {
 
-    private final Map<Integer, long[]> useCases = new java.util.HashMap<>(); // rows → {use case id, up-to id}
+    private final Map<Integer, long[]> useCases = new HashMap<>(); // rows → {use case id, up-to id}
 
     @Override
     public String name() {
@@ -85,7 +87,7 @@ final class DatasetBuildBenchmark implements Benchmark {
             // every repetition writes its splits (~180 MB at 1 M rows): left behind, they would fill the disk and
             // the page cache's write-back would slow the next repetitions down
             try (var files = Files.walk(artifacts)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
     }

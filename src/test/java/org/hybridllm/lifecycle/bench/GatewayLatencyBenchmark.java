@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import java.util.function.IntFunction;
 
 /**
  * The gateway's added latency: the same chat completions at the same fixed rate, once straight to the upstream
@@ -55,10 +56,10 @@ final class GatewayLatencyBenchmark implements Benchmark {
         byte[] direct = context.upstream().lastChatRequest();
         URI upstream = URI.create(context.upstream().baseUrl() + "/chat/completions");
         URI gateway = URI.create("http://localhost:" + context.port() + "/v1/chat/completions");
-        java.util.function.IntFunction<HttpRequest> directRequests = i -> HttpRequest.newBuilder(upstream)
+        IntFunction<HttpRequest> directRequests = i -> HttpRequest.newBuilder(upstream)
                 .header("Authorization", "Bearer " + BenchContext.UPSTREAM_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(direct)).build();
-        java.util.function.IntFunction<HttpRequest> gatewayRequests = i -> HttpRequest.newBuilder(gateway)
+        IntFunction<HttpRequest> gatewayRequests = i -> HttpRequest.newBuilder(gateway)
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(viaGateway)).build();
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A load generator at a fixed rate: request i is due at start + i/rate and its latency is measured from that due
@@ -29,7 +30,7 @@ final class OpenLoop {
         int total = (int) (ratePerSecond * duration.toMillis() / 1000);
         Latencies latencies = new Latencies();
         AtomicInteger failed = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(total);
         long periodNanos = 1_000_000_000L / ratePerSecond;
         long start = System.nanoTime() + 5_000_000;

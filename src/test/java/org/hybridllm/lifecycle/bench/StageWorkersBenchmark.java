@@ -12,9 +12,9 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.hybridllm.lifecycle.tracking.AuditLog;
-import org.hybridllm.lifecycle.tracking.RunRepository;
-import org.hybridllm.lifecycle.tracking.StageExecutor;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.stage.StageExecutor;
 
 /**
  * Stage workers on the embedded engine: a process of {@value #TASKS} service tasks, each job handled the way our
@@ -112,7 +112,7 @@ final class StageWorkersBenchmark implements Benchmark, AutoCloseable {
                 workers.add(camunda.newWorker().jobType("bench." + variant + "." + t).handler((client, job) -> {
                     Map<String, Object> variables = Map.of();
                     if (variant.equals("ours")) {
-                        StageOutput output = stages.once(job, StageOutput.class, runId -> {
+                        StageOutput output = stages.onceInTransaction(job, StageOutput.class, runId -> {
                             audit.record(AuditLog.SYSTEM, "BENCH_STAGE", "run_stage", job.getType(), runId, Map.of());
                             return new StageOutput(stage);
                         });

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 class DatasetBuilderTest {
 
@@ -105,7 +106,7 @@ class DatasetBuilderTest {
 
     @Test
     void sortsParallelArraysByKeyThenValue() {
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         int n = 10_000;
         long[] keys = new long[n];
         int[] values = new int[n];

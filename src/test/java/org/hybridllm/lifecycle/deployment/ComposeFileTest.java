@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.yaml.snakeyaml.Yaml;
+import java.io.File;
 
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine: the compose file is valid for
@@ -192,7 +193,7 @@ class ComposeFileTest {
 
     private static boolean commandOnPath(String command) {
         String path = System.getenv().getOrDefault("PATH", "");
-        for (String directory : path.split(java.io.File.pathSeparator)) {
+        for (String directory : path.split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(directory, command))) {
                 return true;
             }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
 
 class EmbeddedEngineTest {
 
@@ -16,7 +17,7 @@ class EmbeddedEngineTest {
         int port = freePort();
         try (EmbeddedEngine engine = EmbeddedEngine.start(port)) {
             assertThat(engine.gatewayAddress()).endsWith(":" + port);
-            assertThat(logEntries(engine)).isInstanceOf(Collections.synchronizedList(new java.util.ArrayList<>())
+            assertThat(logEntries(engine)).isInstanceOf(Collections.synchronizedList(new ArrayList<>())
                     .getClass());
             assertThatThrownBy(() -> EmbeddedEngine.start(freePort()))
                     .isInstanceOf(IllegalStateException.class)

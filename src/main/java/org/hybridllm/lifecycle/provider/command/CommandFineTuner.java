@@ -24,6 +24,8 @@ import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.File;
+import java.util.Locale;
 
 /**
  * Runs a LoRA/QLoRA trainer (or any program that follows {@code docs/command-fine-tuner.md}) as a child process.
@@ -330,7 +332,7 @@ public class CommandFineTuner implements FineTuner {
         String name = placeholder.replace("hyperparameters.", "hp.")
                 .replaceAll("([a-z])([A-Z])", "$1_$2")
                 .replaceAll("[^A-Za-z0-9]", "_");
-        return "LIFECYCLE_" + name.toUpperCase(java.util.Locale.ROOT);
+        return "LIFECYCLE_" + name.toUpperCase(Locale.ROOT);
     }
 
     private static boolean holdsAFile(Path directory) throws IOException {
@@ -348,8 +350,8 @@ public class CommandFineTuner implements FineTuner {
         }
     }
 
-    private static java.io.File nullDevice() {
-        return new java.io.File("/dev/null");
+    private static File nullDevice() {
+        return new File("/dev/null");
     }
 
     private static void writeAtomically(Path target, byte[] content) throws IOException {

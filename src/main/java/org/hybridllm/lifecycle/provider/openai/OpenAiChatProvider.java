@@ -24,6 +24,8 @@ import org.hybridllm.lifecycle.provider.ModelProvider;
 import org.hybridllm.lifecycle.provider.ModelRequest;
 import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.PromptSpec;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 
 /**
  * Chat completions on an OpenAI-compatible endpoint for a classification-style use case: the prompt version
@@ -35,8 +37,8 @@ public class OpenAiChatProvider implements ModelProvider {
     private final String name;
     private final OpenAIClient client;
     private final OpenAiProperties.Endpoint endpoint;
-    private final java.util.Map<ConversationKey, ChatCompletionCreateParams> conversationStarts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ConversationKey, ChatCompletionCreateParams> conversationStarts =
+            new ConcurrentHashMap<>();
 
     public OpenAiChatProvider(String name, OpenAIClient client, OpenAiProperties.Endpoint endpoint) {
         this.name = name;

@@ -20,6 +20,8 @@ import org.hybridllm.lifecycle.provider.FineTuneEventSink;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
+import java.util.Collections;
+import java.nio.file.Path;
 
 /**
  * OpenAI's fine-tuning API (files + fine_tuning/jobs): uploads the dataset version's splits, creates the job with
@@ -111,7 +113,7 @@ public class OpenAiFineTuner implements FineTuner {
         List<FineTuningJobEvent> page = client.fineTuning().jobs()
                 .listEvents(JobListEventsParams.builder().fineTuningJobId(externalId).limit(100L).build()).data();
         List<FineTuningJobEvent> oldestFirst = new ArrayList<>(page);
-        java.util.Collections.reverse(oldestFirst);
+        Collections.reverse(oldestFirst);
         for (FineTuningJobEvent event : oldestFirst) {
             Map<String, Object> data = dataOf(event);
             Integer step = data.get("step") instanceof Number n ? n.intValue() : null;
@@ -147,7 +149,7 @@ public class OpenAiFineTuner implements FineTuner {
                 .findFirst();
     }
 
-    private String upload(java.nio.file.Path file) {
+    private String upload(Path file) {
         return client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.FINE_TUNE).build())
                 .id();
     }

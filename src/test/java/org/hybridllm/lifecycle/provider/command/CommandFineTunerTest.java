@@ -24,6 +24,7 @@ import org.hybridllm.lifecycle.provider.FineTuneStatus.State;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
 
 /** The command fine-tuner running a real child process: {@code src/test/resources/trainers/test-trainer.sh}. */
 class CommandFineTunerTest {
@@ -207,7 +208,7 @@ class CommandFineTunerTest {
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }

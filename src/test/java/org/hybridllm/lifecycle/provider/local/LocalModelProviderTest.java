@@ -11,6 +11,7 @@ import org.hybridllm.lifecycle.provider.ModelRequest;
 import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.api.Assertions;
 
 /** The real MiniLM model, in-process: prompt-only classification by embedding similarity. */
 class LocalModelProviderTest {
@@ -23,7 +24,7 @@ class LocalModelProviderTest {
                 "My card has a duplicate payment", "The parcel never arrived at my house"));
         assertThat(e.get(0).vector()).hasSize(MiniLmEmbeddings.DIMENSION);
         assertThat(MiniLmEmbeddings.dot(e.get(0).vector(), e.get(0).vector())).isCloseTo(1.0,
-                org.assertj.core.api.Assertions.within(1e-4));
+                Assertions.within(1e-4));
         assertThat(MiniLmEmbeddings.dot(e.get(0).vector(), e.get(1).vector()))
                 .isGreaterThan(MiniLmEmbeddings.dot(e.get(0).vector(), e.get(2).vector()));
         assertThat(e.get(0).tokens()).isPositive();

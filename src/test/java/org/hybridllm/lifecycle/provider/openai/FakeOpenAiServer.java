@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.concurrent.Executors;
+import java.io.UncheckedIOException;
 
 /**
  * An in-process server speaking the wire format of OpenAI's chat completions, files and fine-tuning jobs
@@ -47,7 +49,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         this.apiKey = apiKey;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -56,7 +58,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         try {
             return new FakeOpenAiServer(apiKey);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,0 +1,99 @@
+package org.hybridllm.lifecycle.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.api.response.ActivatedJob;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.dataset.DatasetRepository;
+import org.hybridllm.lifecycle.dataset.DatasetVersion;
+import org.hybridllm.lifecycle.model.ModelAlias;
+import org.hybridllm.lifecycle.model.ModelRegistry;
+import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
+import org.hybridllm.lifecycle.provider.ChatJsonl;
+import org.hybridllm.lifecycle.artifact.ArtifactStore;
+import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.run.RunRepository;
+import org.hybridllm.lifecycle.stage.StageExecutor;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage "re-prompt and evaluate": the fine-tuned candidate with its short prompt against the current champion
+ * (model + prompt), both on the held-out test split of the run's dataset version.
+ */
+@Component
+public class CompareWithChampionWorker {
+
+    public record Compared(long championEvalRunId, long candidateEvalRunId, double championAccuracy,
+                           double championMacroF1, double candidateAccuracy, double candidateMacroF1,
+                           double championPromptTokensPerCall, double candidatePromptTokensPerCall,
+                           int testExamples, boolean candidateBeatsChampion) {
+    }
+
+    private final RunRepository runs;
+    private final UseCaseRepository useCases;
+    private final PromptVersionRepository prompts;
+    private final DatasetRepository datasets;
+    private final ModelRegistry models;
+    private final ArtifactStore artifacts;
+    private final Evaluator evaluator;
+    private final StageExecutor stages;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final double minimumGain;
+
+    public CompareWithChampionWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
+                                     DatasetRepository datasets, ModelRegistry models, ArtifactStore artifacts,
+                                     Evaluator evaluator, StageExecutor stages, AuditLog audit, ObjectMapper json,
+                                     @Value("${lifecycle.evaluation.minimum-gain:0.0}") double minimumGain) {
+        this.runs = runs;
+        this.useCases = useCases;
+        this.prompts = prompts;
+        this.datasets = datasets;
+        this.models = models;
+        this.artifacts = artifacts;
+        this.evaluator = evaluator;
+        this.stages = stages;
+        this.audit = audit;
+        this.json = json;
+        this.minimumGain = minimumGain;
+    }
+
+    @JobWorker(type = "lifecycle.evaluate.compare", fetchVariables = {"runId", "datasetVersionId",
+            "candidateModelVersionId", "tunedPromptVersionId"})
+    public Compared compare(ActivatedJob job) {
+        Map<String, Object> v = job.getVariablesAsMap();
+        long datasetVersionId = ((Number) v.get("datasetVersionId")).longValue();
+        long candidateModelId = ((Number) v.get("candidateModelVersionId")).longValue();
+        long candidatePromptId = ((Number) v.get("tunedPromptVersionId")).longValue();
+        return stages.onceInTransaction(job, Compared.class, runId -> compare(runId, datasetVersionId, candidateModelId,
+                candidatePromptId));
+    }
+
+    Compared compare(UUID runId, long datasetVersionId, long candidateModelId, long candidatePromptId) {
+        UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
+        DatasetVersion dataset = datasets.get(datasetVersionId);
+        List<LabelledExample> test = ChatJsonl.read(json,
+                        artifacts.readVerified(artifacts.find(dataset.testArtifactId()))).stream()
+                .map(e -> new LabelledExample(e.user(), e.assistant())).toList();
+        String evalSet = "dataset:" + dataset.id() + ":test";
+        ModelAlias champion = models.alias(useCase.id(), ModelAlias.CHAMPION)
+                .orElseThrow(() -> new IllegalStateException("use case " + useCase.key() + " has no champion"));
+
+        EvalRunSummary championResult = evaluator.evaluate(runId, Evaluator.Role.CHAMPION, useCase,
+                models.get(champion.modelVersionId()), prompts.get(champion.promptVersionId()), evalSet, test);
+        EvalRunSummary candidateResult = evaluator.evaluate(runId, Evaluator.Role.CANDIDATE, useCase,
+                models.get(candidateModelId), prompts.get(candidatePromptId), evalSet, test);
+        boolean better = candidateResult.accuracy() > championResult.accuracy() + minimumGain;
+        audit.record(AuditLog.SYSTEM, "CANDIDATE_EVALUATED", "eval_run", candidateResult.evalRunId(), runId,
+                Map.of("championAccuracy", championResult.accuracy(), "candidateAccuracy", candidateResult.accuracy(),
+                        "candidateBeatsChampion", better));
+        return new Compared(championResult.evalRunId(), candidateResult.evalRunId(), championResult.accuracy(),
+                championResult.macroF1(), candidateResult.accuracy(), candidateResult.macroF1(),
+                championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(), better);
+    }
+}

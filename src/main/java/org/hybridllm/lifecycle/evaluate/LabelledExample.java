@@ -1,0 +1,4 @@
+package org.hybridllm.lifecycle.evaluate;
+
+public record LabelledExample(String input, String label) {
+}

@@ -1,4 +1,0 @@
-package org.hybridllm.lifecycle.evaluation;
-
-public record LabelledExample(String input, String label) {
-}

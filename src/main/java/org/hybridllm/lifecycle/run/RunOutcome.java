@@ -1,0 +1,25 @@
+package org.hybridllm.lifecycle.run;
+
+/** How a run ended; each end event of the llm-lifecycle process names one. */
+public enum RunOutcome {
+    PROMOTED(RunStatus.COMPLETED),
+    KEEP_PROMPTING(RunStatus.COMPLETED),
+    CHAMPION_KEPT(RunStatus.COMPLETED),
+    REJECTED(RunStatus.REJECTED),
+    DATASET_TOO_SMALL(RunStatus.FAILED),
+    FINE_TUNE_FAILED(RunStatus.FAILED),
+    /** A provider refused a call in a way retrying cannot fix (credentials, unknown model). */
+    PROVIDER_FAILED(RunStatus.FAILED),
+    /** Cancelled through the API; not an end event of the process (its instance is cancelled). */
+    CANCELLED(RunStatus.CANCELLED);
+
+    private final RunStatus status;
+
+    RunOutcome(RunStatus status) {
+        this.status = status;
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+}

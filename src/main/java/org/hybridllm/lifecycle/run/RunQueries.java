@@ -1,0 +1,108 @@
+package org.hybridllm.lifecycle.run;
+
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import java.time.Duration;
+
+/** The read side of a run: one view assembled from the tracking tables. */
+@Repository
+public class RunQueries {
+
+    private final RunRepository runs;
+    private final JdbcClient jdbc;
+
+    public RunQueries(RunRepository runs, JdbcClient jdbc) {
+        this.runs = runs;
+        this.jdbc = jdbc;
+    }
+
+    public Optional<RunView> view(UUID id) {
+        return runs.find(id).map(this::view);
+    }
+
+    private RunView view(LifecycleRun run) {
+        UUID id = run.id();
+        List<RunView.Stage> stages = jdbc.sql("""
+                        select stage, started_at, completed_at from run_stage where run_id = ? order by completed_at""")
+                .param(id)
+                .query((rs, i) -> {
+                    OffsetDateTime started = rs.getObject("started_at", OffsetDateTime.class);
+                    OffsetDateTime completed = rs.getObject("completed_at", OffsetDateTime.class);
+                    return new RunView.Stage(rs.getString("stage"), started, completed,
+                            Duration.between(started, completed).toMillis());
+                })
+                .list();
+        List<RunView.ApprovalSummary> approvals = jdbc.sql("""
+                        select id, gate_type, status, requested_by, decided_by, decided_at, comment, created_at
+                        from approval where run_id = ? order by created_at""")
+                .param(id)
+                .query((rs, i) -> new RunView.ApprovalSummary(rs.getObject("id", UUID.class), rs.getString("gate_type"),
+                        rs.getString("status"), rs.getString("requested_by"), rs.getString("decided_by"),
+                        rs.getObject("decided_at", OffsetDateTime.class), rs.getString("comment"),
+                        rs.getObject("created_at", OffsetDateTime.class)))
+                .list();
+        List<RunView.ApprovalSummary> pending = approvals.stream().filter(a -> a.status().equals("PENDING")).toList();
+
+        Map<String, RunView.Metrics> metrics = new LinkedHashMap<>();
+        jdbc.sql("""
+                        select id, role, eval_set, model_version_id, prompt_version_id, examples, accuracy, macro_f1,
+                               prompt_tokens, completion_tokens, cost_usd
+                        from eval_run where run_id = ? order by id""")
+                .param(id)
+                .query((rs, i) -> Map.entry(rs.getString("role"), new RunView.Metrics(rs.getLong("id"),
+                        rs.getString("eval_set"), rs.getLong("model_version_id"), rs.getLong("prompt_version_id"),
+                        rs.getInt("examples"), rs.getDouble("accuracy"), rs.getDouble("macro_f1"),
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+                        rs.getBigDecimal("cost_usd"))))
+                .list()
+                .forEach(entry -> {
+                    switch (entry.getKey()) {
+                        // the baseline is the best prompt iteration on the evaluation set
+                        case "PROMPT_ITERATION" -> metrics.merge("baseline", entry.getValue(),
+                                (a, b) -> b.accuracy() > a.accuracy() ? b : a);
+                        case "CHAMPION" -> metrics.put("champion", entry.getValue());
+                        case "CANDIDATE" -> metrics.put("candidate", entry.getValue());
+                        default -> { }
+                    }
+                });
+        RunView.Decision decision = jdbc.sql("select decision, rationale from decision where run_id = ? order by revision desc limit 1")
+                .param(id)
+                .query((rs, i) -> new RunView.Decision(rs.getString(1), rs.getString(2)))
+                .optional().orElse(null);
+        RunView.Serving serving = jdbc.sql("""
+                        select m.id, count(i.id) as calls, coalesce(sum(i.prompt_tokens), 0) as prompt_tokens,
+                               coalesce(sum(i.completion_tokens), 0) as completion_tokens, sum(i.cost_usd) as cost,
+                               coalesce(sum(i.saved_prompt_tokens), 0) as saved,
+                               avg(i.saved_prompt_tokens)::float8 as saved_per_call
+                        from model_version m join fine_tune_job j on j.id = m.fine_tune_job_id
+                        left join interaction i on i.model_version_id = m.id and i.call_id is not null
+                        where j.run_id = ? group by m.id order by m.id desc limit 1""")
+                .param(id)
+                .query((rs, i) -> new RunView.Serving(rs.getLong("id"), rs.getLong("calls"),
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost"),
+                        rs.getLong("saved"), (Double) rs.getObject("saved_per_call", Double.class)))
+                .optional().orElse(null);
+        List<RunView.ArtifactSummary> artifacts = jdbc.sql("""
+                        select a.id, a.kind, a.uri, a.sha256, a.bytes,
+                               coalesce(array_agg(p.parent_artifact_id order by p.parent_artifact_id)
+                                        filter (where p.parent_artifact_id is not null), '{}') as parents
+                        from artifact a left join artifact_parent p on p.artifact_id = a.id
+                        where a.run_id = ? group by a.id order by a.id""")
+                .param(id)
+                .query((rs, i) -> new RunView.ArtifactSummary(rs.getLong("id"), rs.getString("kind"),
+                        rs.getString("uri"), rs.getString("sha256"), rs.getLong("bytes"),
+                        List.of((Long[]) rs.getArray("parents").getArray())))
+                .list();
+        stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
+        return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
+                run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(), stages, pending,
+                approvals, metrics, decision, artifacts, serving);
+    }
+}

@@ -1,0 +1,142 @@
+package org.hybridllm.lifecycle.run;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class RunRepository {
+
+    private static final String SELECT = """
+            select r.*, u.key as use_case_key from lifecycle_run r join use_case u on u.id = r.use_case_id
+            """;
+
+    private static final RowMapper<LifecycleRun> MAPPER = (rs, i) -> new LifecycleRun(
+            rs.getObject("id", UUID.class),
+            rs.getLong("use_case_id"),
+            rs.getString("use_case_key"),
+            RunStatus.valueOf(rs.getString("status")),
+            rs.getString("outcome"),
+            rs.getString("failure_reason"),
+            (Long) rs.getObject("process_instance_key"),
+            rs.getString("started_by"),
+            rs.getInt("attempt"),
+            rs.getInt("revision"),
+            rs.getObject("created_at", OffsetDateTime.class),
+            rs.getObject("updated_at", OffsetDateTime.class),
+            rs.getObject("finished_at", OffsetDateTime.class));
+
+    private final JdbcClient jdbc;
+
+    public RunRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(UUID id, long useCaseId, String startedBy) {
+        jdbc.sql("insert into lifecycle_run (id, use_case_id, status, started_by) values (?, ?, 'RUNNING', ?)")
+                .params(id, useCaseId, startedBy)
+                .update();
+    }
+
+    public Optional<LifecycleRun> find(UUID id) {
+        return jdbc.sql(SELECT + " where r.id = ?").param(id).query(MAPPER).optional();
+    }
+
+    /** Locks the run row until the end of the transaction, so state changes of one run are serialised. */
+    public Optional<LifecycleRun> findForUpdate(UUID id) {
+        return jdbc.sql(SELECT + " where r.id = ? for update of r").param(id).query(MAPPER).optional();
+    }
+
+    public List<LifecycleRun> findOpen() {
+        return jdbc.sql(SELECT + " where r.status in ('RUNNING', 'AWAITING_APPROVAL', 'AWAITING_CHANGES') order by r.created_at")
+                .query(MAPPER).list();
+    }
+
+    /** Newest first; a null filter matches everything. */
+    public List<LifecycleRun> findPage(String useCaseKey, RunStatus status, long offset, int limit) {
+        return jdbc.sql(SELECT + """
+                         where (cast(? as text) is null or u.key = ?) and (cast(? as text) is null or r.status = ?)
+                         order by r.created_at desc, r.id limit ? offset ?""")
+                .params(useCaseKey, useCaseKey, statusName(status), statusName(status), limit, offset)
+                .query(MAPPER).list();
+    }
+
+    public long count(String useCaseKey, RunStatus status) {
+        return jdbc.sql("""
+                        select count(*) from lifecycle_run r join use_case u on u.id = r.use_case_id
+                        where (cast(? as text) is null or u.key = ?) and (cast(? as text) is null or r.status = ?)""")
+                .params(useCaseKey, useCaseKey, statusName(status), statusName(status))
+                .query(Long.class).single();
+    }
+
+    private static String statusName(RunStatus status) {
+        return status == null ? null : status.name();
+    }
+
+    public void attachProcessInstance(UUID id, long processInstanceKey) {
+        jdbc.sql("update lifecycle_run set process_instance_key = ?, updated_at = now() where id = ?")
+                .params(processInstanceKey, id)
+                .update();
+    }
+
+    /**
+     * Makes {@code processInstanceKey} the run's instance unless it has another one or has ended; an INTERRUPTED
+     * run whose instance turns up after all (the engine created it, but its answer never came) is RUNNING again.
+     *
+     * @return whether the instance is the run's
+     */
+    public boolean claimProcessInstance(UUID id, long processInstanceKey) {
+        return jdbc.sql("""
+                        update lifecycle_run
+                        set process_instance_key = ?, updated_at = now(),
+                            status = case when status = 'INTERRUPTED' then 'RUNNING' else status end
+                        where id = ? and (process_instance_key = ?
+                              or (process_instance_key is null and status in ('RUNNING', 'INTERRUPTED')))""")
+                .params(processInstanceKey, id, processInstanceKey)
+                .update() == 1;
+    }
+
+    /** INTERRUPTED, unless an instance of the run has claimed it meanwhile; whether it was marked. */
+    public boolean markInterruptedWithoutInstance(UUID id) {
+        return jdbc.sql("""
+                        update lifecycle_run set status = 'INTERRUPTED', updated_at = now()
+                        where id = ? and process_instance_key is null""")
+                .param(id)
+                .update() == 1;
+    }
+
+    public void updateStatus(UUID id, RunStatus status) {
+        jdbc.sql("update lifecycle_run set status = ?, updated_at = now() where id = ?")
+                .params(status.name(), id)
+                .update();
+    }
+
+    public void finish(UUID id, RunOutcome outcome, String failureReason) {
+        jdbc.sql("""
+                        update lifecycle_run set status = ?, outcome = ?, failure_reason = ?, updated_at = now(),
+                               finished_at = now()
+                        where id = ?""")
+                .params(outcome.status().name(), outcome.name(), failureReason, id)
+                .update();
+    }
+
+    /** The reviewer's requested changes are in: the stages from the one sent back to run again as a new revision. */
+    public void startRevision(UUID id) {
+        jdbc.sql("update lifecycle_run set status = 'RUNNING', revision = revision + 1, updated_at = now() where id = ?")
+                .param(id)
+                .update();
+    }
+
+    public void markResumed(UUID id) {
+        jdbc.sql("""
+                        update lifecycle_run set status = 'RUNNING', attempt = attempt + 1, process_instance_key = null,
+                               updated_at = now()
+                        where id = ?""")
+                .param(id)
+                .update();
+    }
+}

@@ -1,0 +1,153 @@
+package org.hybridllm.lifecycle.run;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.ProcessInstanceEvent;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.hybridllm.lifecycle.api.ApiProblems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.hybridllm.lifecycle.audit.AuditLog;
+
+/** Starts and resumes lifecycle runs: a Postgres row first (the system of record), then the process instance. */
+@Service
+public class RunService {
+
+    public static final String PROCESS_ID = "llm-lifecycle";
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+
+    private final RunRepository runs;
+    private final JdbcClient jdbc;
+    private final CamundaClient camunda;
+    private final TransactionTemplate transaction;
+    private final AuditLog audit;
+    private final Duration fineTunePollInterval;
+    private final Duration reviewEscalateAfter;
+    private final ApplicationEventPublisher events;
+
+    public RunService(RunRepository runs, JdbcClient jdbc, CamundaClient camunda, TransactionTemplate transaction,
+                      AuditLog audit, ApplicationEventPublisher events,
+                      @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
+                      @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
+        this.reviewEscalateAfter = reviewEscalateAfter;
+        this.events = events;
+        this.fineTunePollInterval = fineTunePollInterval;
+        this.runs = runs;
+        this.jdbc = jdbc;
+        this.camunda = camunda;
+        this.transaction = transaction;
+        this.audit = audit;
+    }
+
+    public LifecycleRun start(String useCaseKey, String startedBy) {
+        Long useCaseId = jdbc.sql("select id from use_case where key = ?").param(useCaseKey).query(Long.class)
+                .optional()
+                .orElseThrow(() -> ApiProblems.invalid("useCase", "Unknown use case '" + useCaseKey + "'."));
+        UUID runId = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            runs.insert(runId, useCaseId, startedBy);
+            audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId, Map.of("useCase", useCaseKey));
+        });
+        createInstance(runId, useCaseKey, startedBy);
+        return runs.find(runId).orElseThrow();
+    }
+
+    /** Starts an INTERRUPTED run again; its completed stages return their recorded outputs (run_stage). */
+    public LifecycleRun resume(UUID runId, String user) {
+        LifecycleRun run = transaction.execute(status -> {
+            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> ApiProblems.notFound("run", runId));
+            if (current.status() != RunStatus.INTERRUPTED) {
+                throw ApiProblems.conflict("run-not-interrupted", "Run " + runId + " is " + current.status()
+                        + "; only an INTERRUPTED run can be resumed.");
+            }
+            runs.markResumed(runId);
+            audit.record(user, "RUN_RESUMED", "lifecycle_run", runId, runId, Map.of("attempt", current.attempt() + 1));
+            return current;
+        });
+        createInstance(runId, run.useCaseKey(), run.startedBy());
+        return runs.find(runId).orElseThrow();
+    }
+
+    /**
+     * Ends an open or interrupted run as CANCELLED: Postgres first (with its pending approvals and unfinished
+     * fine-tuning job, through {@link RunCancelled}), then the process instance. Should the engine not answer,
+     * the run stays cancelled and the stage executor refuses any further job of it.
+     */
+    public LifecycleRun cancel(UUID runId, String user, String reason) {
+        LifecycleRun run = transaction.execute(status -> {
+            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> ApiProblems.notFound("run", runId));
+            if (!current.status().isOpen() && current.status() != RunStatus.INTERRUPTED) {
+                throw ApiProblems.conflict("run-not-cancellable", "Run " + runId + " is " + current.status()
+                        + "; only a running, waiting or interrupted run can be cancelled.");
+            }
+            String why = "Cancelled by " + user + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
+            runs.finish(runId, RunOutcome.CANCELLED, why);
+            audit.record(user, "RUN_CANCELLED", "lifecycle_run", runId, runId,
+                    Map.of("previousStatus", current.status().name(), "reason", why));
+            events.publishEvent(new RunCancelled(runId, user, why));
+            return current;
+        });
+        if (run.processInstanceKey() != null && run.status() != RunStatus.INTERRUPTED) {
+            try {
+                camunda.newCancelInstanceCommand(run.processInstanceKey()).send().join();
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("NOT_FOUND")) {
+                    return runs.find(runId).orElseThrow(); // the instance had already ended
+                }
+                log.warn("Run {} is cancelled but its process instance {} could not be cancelled", runId,
+                        run.processInstanceKey(), e);
+            }
+        }
+        return runs.find(runId).orElseThrow();
+    }
+
+    /**
+     * Creates the run's process instance. The engine may create it and still not answer in time: that instance
+     * then claims the run when its first job registers it (RegisterRunWorker), so the run is INTERRUPTED only if
+     * no instance has claimed it, and an instance created while another already holds the run is cancelled.
+     */
+    private void createInstance(UUID runId, String useCaseKey, String startedBy) {
+        ProcessInstanceEvent instance;
+        try {
+            instance = camunda.newCreateInstanceCommand()
+                    .bpmnProcessId(PROCESS_ID)
+                    .latestVersion()
+                    .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
+                            "fineTunePollInterval", fineTunePollInterval.toString(),
+                            "reviewEscalateAfter", reviewEscalateAfter.toString()))
+                    .send()
+                    .join();
+        } catch (RuntimeException e) {
+            if (!runs.markInterruptedWithoutInstance(runId)) {
+                log.info("Run {}: the engine did not answer, but an instance of the run has registered it", runId);
+                return;
+            }
+            log.warn("Could not create a process instance for run {}", runId, e);
+            audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", runId, runId,
+                    Map.of("reason", "engine unavailable: " + e.getMessage()));
+            throw ApiProblems.unavailable("engine-unavailable", "The process engine did not accept the run; it is "
+                    + "recorded as INTERRUPTED and can be resumed with POST /api/runs/" + runId + "/resume.");
+        }
+        if (!runs.claimProcessInstance(runId, instance.getProcessInstanceKey())) {
+            cancelDuplicate(runId, instance.getProcessInstanceKey());
+        }
+    }
+
+    /** Ends a second instance of a run that already has one (or has ended): a run runs in one instance. */
+    void cancelDuplicate(UUID runId, long processInstanceKey) {
+        log.warn("Run {} already has a process instance; cancelling the second one, {}", runId, processInstanceKey);
+        audit.record(AuditLog.SYSTEM, "DUPLICATE_INSTANCE_CANCELLED", "lifecycle_run", runId, runId,
+                Map.of("processInstanceKey", processInstanceKey));
+        try {
+            camunda.newCancelInstanceCommand(processInstanceKey).send().join();
+        } catch (RuntimeException e) {
+            log.warn("Could not cancel process instance {} of run {}", processInstanceKey, runId, e);
+        }
+    }
+}

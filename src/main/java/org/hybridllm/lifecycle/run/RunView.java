@@ -1,0 +1,43 @@
+package org.hybridllm.lifecycle.run;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.math.BigDecimal;
+
+/** GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. */
+public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
+                      String startedBy, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
+                      OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
+                      List<ApprovalSummary> approvals, Map<String, Metrics> metrics, Decision decision,
+                      List<ArtifactSummary> artifacts, Serving serving) {
+
+    public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
+    }
+
+    public record ApprovalSummary(UUID id, String gateType, String status, String requestedBy, String decidedBy,
+                                  OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt) {
+    }
+
+    /** accuracy and macro-F1 of one evaluation run, and what its calls cost (null cost: not priced). */
+    public record Metrics(long evalRunId, String evalSet, long modelVersionId, long promptVersionId, int examples,
+                          double accuracy, double macroF1, long promptTokens, long completionTokens,
+                          BigDecimal costUsd) {
+    }
+
+    /**
+     * The production traffic the gateway served with the model this run trained: calls, tokens, cost, and the
+     * prompt tokens its short prompt saved against the prototype prompt (in total and per call); null when the
+     * run trained no model.
+     */
+    public record Serving(long modelVersionId, long calls, long promptTokens, long completionTokens,
+                          BigDecimal costUsd, long savedPromptTokens, Double savedPromptTokensPerCall) {
+    }
+
+    public record Decision(String decision, String rationale) {
+    }
+
+    public record ArtifactSummary(long id, String kind, String uri, String sha256, long bytes, List<Long> parents) {
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The sample use case loaded at first start.
+ */
+package org.hybridllm.lifecycle.sample;

@@ -1,0 +1,4 @@
+/**
+ * Users, roles and login (form, HTTP basic, OIDC).
+ */
+package org.hybridllm.lifecycle.security;
