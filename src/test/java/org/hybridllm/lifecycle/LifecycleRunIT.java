@@ -85,7 +85,8 @@ class LifecycleRunIT {
         JsonNode done = api.awaitStatus(runId, TIMEOUT, "COMPLETED");
         assertThat(done.path("outcome").asText()).isEqualTo("PROMOTED");
         assertThat(done.path("stages")).extracting(stage -> stage.path("stage").asText()).containsExactly(
-                "lifecycle.prototype.evaluate-prompts", "lifecycle.feedback.summarise", "lifecycle.decide.record",
+                "lifecycle.prototype.evaluate-prompts", "lifecycle.feedback.summarise",
+                "lifecycle.decide.evaluate-champion", "lifecycle.decide.record",
                 "lifecycle.dataset.build", "lifecycle.finetune.submit", "lifecycle.finetune.register-model",
                 "lifecycle.evaluate.compare", "lifecycle.promote.set-champion", "lifecycle.run.finish");
 
@@ -296,9 +297,12 @@ class LifecycleRunIT {
         JsonNode again = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
         String secondApproval = again.path("pendingApprovals").get(0).path("id").asText();
         assertThat(secondApproval).isNotEqualTo(firstApproval);
-        // the stages from the dataset on ran again as revision 1; the ones before it did not
+        // the stages from the dataset on ran again as revision 1; the ones before it did not. No feedback changed,
+        // so the rebuilt dataset has the same content: it is the first version, reused, not registered again
         assertThat(jdbc.sql("select count(*) from dataset_version where run_id = ?").param(runId).query(Long.class)
-                .single()).isEqualTo(2);
+                .single()).isEqualTo(1);
+        assertThat(jdbc.sql("select (output->>'datasetReused')::boolean from run_stage where run_id = ? and stage = ?")
+                .params(runId, "lifecycle.dataset.build@r1").query(Boolean.class).single()).isTrue();
         assertThat(jdbc.sql("select stage from run_stage where run_id = ? and stage like '%@r1' order by completed_at")
                 .param(runId).query(String.class).list()).containsExactly("lifecycle.dataset.build@r1",
                 "lifecycle.finetune.submit@r1", "lifecycle.finetune.register-model@r1", "lifecycle.evaluate.compare@r1");

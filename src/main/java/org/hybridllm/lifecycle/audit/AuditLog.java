@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -28,7 +29,8 @@ public class AuditLog {
         jdbc.sql("""
                         insert into audit_event (actor, action, entity_type, entity_id, run_id, details)
                         values (?, ?, ?, ?, ?, ?::jsonb)""")
-                .params(actor, action, entityType, String.valueOf(entityId), runId, Jsonb.write(json, details == null ? Map.of() : details))
+                .params(actor, action, entityType, String.valueOf(entityId), runId,
+                        Jsonb.write(json, details == null ? Map.of() : details))
                 .update();
     }
 
@@ -42,5 +44,13 @@ public class AuditLog {
                         rs.getString("actor"), rs.getString("action"), rs.getString("entity_type"),
                         rs.getString("entity_id"), rs.getString("details")))
                 .list();
+    }
+
+    /** Why the run's last failed stage failed (the message of its latest STAGE_FAILED event), if one did. */
+    public Optional<String> lastStageFailure(UUID runId) {
+        return jdbc.sql("""
+                        select details->>'message' from audit_event
+                        where run_id = ? and action = 'STAGE_FAILED' order by id desc limit 1""")
+                .param(runId).query(String.class).optional();
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
@@ -45,7 +46,7 @@ public class BuildDatasetWorker {
 
     public record DatasetBuilt(long datasetVersionId, int datasetVersion, String datasetSha256, int trainRows,
                                int validationRows, int testRows, int duplicatesRemoved, int piiItemsScrubbed,
-                               long tunedPromptVersionId) {
+                               long tunedPromptVersionId, boolean datasetReused) {
     }
 
     private final RunRepository runs;
@@ -105,6 +106,18 @@ public class BuildDatasetWorker {
                         + "de-duplication, " + useCase.minLabelledExamples() + " needed";
                 throw CamundaError.bpmnError(DATASET_TOO_SMALL, reason, Map.of("failureReason", reason));
             }
+            // the same content as a version the use case has is that version, not a new one
+            String contentSha256 = Sha256.of(files.file("train").sha256() + "\n" + files.file("validation").sha256()
+                    + "\n" + files.file("test").sha256());
+            Optional<DatasetVersion> same = datasets.findByContent(useCase.id(), contentSha256);
+            if (same.isPresent()) {
+                DatasetVersion existing = same.get();
+                audit.record(AuditLog.SYSTEM, "DATASET_REUSED", "dataset_version", existing.id(), runId, Map.of(
+                        "version", existing.version(), "sha256", contentSha256, "builtByRun", existing.runId()));
+                return new DatasetBuilt(existing.id(), existing.version(), existing.sha256(), existing.trainRows(),
+                        existing.validationRows(), existing.testRows(), existing.duplicatesRemoved(),
+                        existing.piiItemsScrubbed(), tunedPrompt.id(), true);
+            }
             Artifact train = storeSplit(runId, "train", files, split.trainIds().length);
             Artifact validation = storeSplit(runId, "validation", files, split.validationIds().length);
             Artifact test = storeSplit(runId, "test", files, split.testIds().length);
@@ -122,7 +135,7 @@ public class BuildDatasetWorker {
                     "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed()));
             return new DatasetBuilt(id, version.version(), sha256, split.trainIds().length,
                     split.validationIds().length, split.testIds().length, split.duplicatesRemoved(),
-                    split.piiItemsScrubbed(), tunedPrompt.id());
+                    split.piiItemsScrubbed(), tunedPrompt.id(), false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the dataset of run " + runId, e);
         }

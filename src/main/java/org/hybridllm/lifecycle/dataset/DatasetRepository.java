@@ -74,6 +74,14 @@ public class DatasetRepository {
                 .params(useCaseId, useCaseId).query(this::map).list();
     }
 
+    /** The use case's untainted version with this content hash (the three split files' hashes), if any. */
+    public Optional<DatasetVersion> findByContent(long useCaseId, String sha256) {
+        return jdbc.sql("""
+                        select * from dataset_version where use_case_id = ? and sha256 = ? and not tainted
+                        order by version limit 1""")
+                .params(useCaseId, sha256).query(this::map).optional();
+    }
+
     public Optional<DatasetVersion> findById(long id) {
         return jdbc.sql("select * from dataset_version where id = ?").param(id).query(this::map).optional();
     }

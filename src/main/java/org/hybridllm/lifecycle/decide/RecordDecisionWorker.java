@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 public class RecordDecisionWorker {
 
     static final List<String> INPUTS = List.of("baselineAccuracy", "targetAccuracy", "labelledExamples",
-            "minLabelledExamples", "promptPlateau", "promptIterations");
+            "minLabelledExamples", "promptPlateau", "promptIterations", "championFineTuned", "championAccuracy",
+            "newLabelledExamples");
 
     public record DecisionRecorded(String fineTuneDecision, String decisionRationale) {
     }

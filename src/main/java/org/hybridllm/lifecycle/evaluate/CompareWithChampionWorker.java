@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle.evaluate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.hybridllm.lifecycle.artifact.ArtifactStore;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.run.RunRepository;
 import org.hybridllm.lifecycle.stage.StageExecutor;
+import org.hybridllm.lifecycle.stage.StageWork;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -28,10 +30,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class CompareWithChampionWorker {
 
+    /** Job input: the dataset the candidate was trained on, the candidate and its short prompt. */
+    public record CompareInput(UUID runId, long datasetVersionId, long candidateModelVersionId,
+                               long tunedPromptVersionId) {
+    }
+
+    /**
+     * Job output. The champion it was compared with (model + prompt) travels with the result, so promotion can
+     * check that it is still the champion (compare-and-set).
+     */
     public record Compared(long championEvalRunId, long candidateEvalRunId, double championAccuracy,
                            double championMacroF1, double candidateAccuracy, double candidateMacroF1,
                            double championPromptTokensPerCall, double candidatePromptTokensPerCall,
-                           int testExamples, boolean candidateBeatsChampion) {
+                           int testExamples, boolean candidateBeatsChampion, long championModelVersionId,
+                           long championPromptVersionId) {
     }
 
     private final RunRepository runs;
@@ -63,20 +75,15 @@ public class CompareWithChampionWorker {
         this.minimumGain = minimumGain;
     }
 
-    @JobWorker(type = "lifecycle.evaluate.compare", fetchVariables = {"runId", "datasetVersionId",
-            "candidateModelVersionId", "tunedPromptVersionId"})
-    public Compared compare(ActivatedJob job) {
-        Map<String, Object> v = job.getVariablesAsMap();
-        long datasetVersionId = ((Number) v.get("datasetVersionId")).longValue();
-        long candidateModelId = ((Number) v.get("candidateModelVersionId")).longValue();
-        long candidatePromptId = ((Number) v.get("tunedPromptVersionId")).longValue();
-        return stages.onceInTransaction(job, Compared.class, runId -> compare(runId, datasetVersionId, candidateModelId,
-                candidatePromptId));
+    @JobWorker(type = "lifecycle.evaluate.compare")
+    public Compared compare(ActivatedJob job, @VariablesAsType CompareInput input) {
+        return stages.once(job, Compared.class, runId -> compare(runId, input));
     }
 
-    Compared compare(UUID runId, long datasetVersionId, long candidateModelId, long candidatePromptId) {
+    /** Both evaluations through the provider, no transaction held; the recording writes them. */
+    StageWork.Recording<Compared> compare(UUID runId, CompareInput input) {
         UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
-        DatasetVersion dataset = datasets.get(datasetVersionId);
+        DatasetVersion dataset = datasets.get(input.datasetVersionId());
         List<LabelledExample> test = ChatJsonl.read(json,
                         artifacts.readVerified(artifacts.find(dataset.testArtifactId()))).stream()
                 .map(e -> new LabelledExample(e.user(), e.assistant())).toList();
@@ -84,16 +91,24 @@ public class CompareWithChampionWorker {
         ModelAlias champion = models.alias(useCase.id(), ModelAlias.CHAMPION)
                 .orElseThrow(() -> new IllegalStateException("use case " + useCase.key() + " has no champion"));
 
-        EvalRunSummary championResult = evaluator.evaluate(runId, Evaluator.Role.CHAMPION, useCase,
-                models.get(champion.modelVersionId()), prompts.get(champion.promptVersionId()), evalSet, test);
-        EvalRunSummary candidateResult = evaluator.evaluate(runId, Evaluator.Role.CANDIDATE, useCase,
-                models.get(candidateModelId), prompts.get(candidatePromptId), evalSet, test);
-        boolean better = candidateResult.accuracy() > championResult.accuracy() + minimumGain;
-        audit.record(AuditLog.SYSTEM, "CANDIDATE_EVALUATED", "eval_run", candidateResult.evalRunId(), runId,
-                Map.of("championAccuracy", championResult.accuracy(), "candidateAccuracy", candidateResult.accuracy(),
-                        "candidateBeatsChampion", better));
-        return new Compared(championResult.evalRunId(), candidateResult.evalRunId(), championResult.accuracy(),
-                championResult.macroF1(), candidateResult.accuracy(), candidateResult.macroF1(),
-                championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(), better);
+        Evaluator.Scored championScored = evaluator.score(useCase, models.get(champion.modelVersionId()),
+                prompts.get(champion.promptVersionId()), test);
+        Evaluator.Scored candidateScored = evaluator.score(useCase, models.get(input.candidateModelVersionId()),
+                prompts.get(input.tunedPromptVersionId()), test);
+        return () -> {
+            EvalRunSummary championResult = evaluator.record(runId, Evaluator.Role.CHAMPION, evalSet, championScored);
+            EvalRunSummary candidateResult = evaluator.record(runId, Evaluator.Role.CANDIDATE, evalSet,
+                    candidateScored);
+            boolean better = candidateResult.accuracy() > championResult.accuracy() + minimumGain;
+            audit.record(AuditLog.SYSTEM, "CANDIDATE_EVALUATED", "eval_run", candidateResult.evalRunId(), runId,
+                    Map.of("championAccuracy", championResult.accuracy(),
+                            "candidateAccuracy", candidateResult.accuracy(), "candidateBeatsChampion", better,
+                            "championModelVersionId", champion.modelVersionId(),
+                            "championPromptVersionId", champion.promptVersionId()));
+            return new Compared(championResult.evalRunId(), candidateResult.evalRunId(), championResult.accuracy(),
+                    championResult.macroF1(), candidateResult.accuracy(), candidateResult.macroF1(),
+                    championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(), better,
+                    champion.modelVersionId(), champion.promptVersionId());
+        };
     }
 }

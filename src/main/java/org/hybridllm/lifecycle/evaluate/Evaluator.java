@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.math.BigDecimal;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Runs a model + prompt version on labelled examples through its provider and records eval_run / eval_result. */
+/**
+ * Runs a model + prompt version on labelled examples through its provider ({@link #score}, no transaction held) and
+ * records eval_run / eval_result / model_call ({@link #record}, in the stage's record transaction).
+ */
 @Service
 public class Evaluator {
 
@@ -35,14 +38,26 @@ public class Evaluator {
         this.json = json;
     }
 
-    public EvalRunSummary evaluate(UUID runId, Role role, UseCase useCase, ModelVersion model, PromptVersion prompt,
-                                   String evalSet, List<LabelledExample> examples) {
+    /** A model + prompt version's outputs on labelled examples, scored; nothing recorded yet. */
+    public record Scored(UseCase useCase, ModelVersion model, PromptVersion prompt, List<LabelledExample> examples,
+                         List<Completion> completions, ClassificationMetrics metrics) {
+    }
+
+    /** Calls the provider (no transaction is needed or should be held) and scores its outputs. */
+    public Scored score(UseCase useCase, ModelVersion model, PromptVersion prompt, List<LabelledExample> examples) {
         ModelRequest request = new ModelRequest(model.target(), prompt.spec(), useCase.labels(),
                 examples.stream().map(LabelledExample::input).toList());
         List<Completion> completions = providers.provider(model.provider()).complete(request);
         List<String> predicted = completions.stream().map(Completion::output).toList();
         List<String> expected = examples.stream().map(LabelledExample::label).toList();
-        ClassificationMetrics metrics = ClassificationMetrics.of(useCase.labelNames(), expected, predicted);
+        return new Scored(useCase, model, prompt, examples, completions,
+                ClassificationMetrics.of(useCase.labelNames(), expected, predicted));
+    }
+
+    /** Records a scored evaluation as eval_run, its per-label eval_result rows and one model_call per call. */
+    public EvalRunSummary record(UUID runId, Role role, String evalSet, Scored scored) {
+        List<Completion> completions = scored.completions();
+        ClassificationMetrics metrics = scored.metrics();
         long promptTokens = completions.stream().mapToLong(Completion::promptTokens).sum();
         double[] latencies = completions.stream().mapToDouble(Completion::latencyMs).sorted().toArray();
         Double p50 = latencies.length == 0 ? null : latencies[latencies.length / 2];
@@ -58,12 +73,13 @@ public class Evaluator {
                                               examples, accuracy, macro_f1, prompt_tokens, latency_ms_p50, confusion,
                                               completion_tokens, cost_usd)
                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) returning id""")
-                .params(runId, useCase.id(), role.name(), model.id(), prompt.id(), evalSet, metrics.examples(),
-                        metrics.accuracy(), metrics.macroF1(), promptTokens, p50, Jsonb.write(json, metrics.confusion()),
-                        completionTokens, cost)
+                .params(runId, scored.useCase().id(), role.name(), scored.model().id(), scored.prompt().id(), evalSet,
+                        metrics.examples(), metrics.accuracy(), metrics.macroF1(), promptTokens, p50,
+                        Jsonb.write(json, metrics.confusion()), completionTokens, cost)
                 .query(Long.class)
                 .single();
-        recordCalls(evalRunId, model, prompt, request.inputs(), completions);
+        recordCalls(evalRunId, scored.model(), scored.prompt(),
+                scored.examples().stream().map(LabelledExample::input).toList(), completions);
         for (ClassificationMetrics.LabelMetrics label : metrics.perLabel()) {
             jdbc.sql("""
                             insert into eval_result (eval_run_id, label, precision, recall, f1, support)
@@ -71,9 +87,10 @@ public class Evaluator {
                     .params(evalRunId, label.label(), label.precision(), label.recall(), label.f1(), label.support())
                     .update();
         }
-        double tokensPerCall = examples.isEmpty() ? 0 : (double) promptTokens / examples.size();
-        return new EvalRunSummary(evalRunId, model.id(), prompt.id(), metrics.examples(), metrics.accuracy(),
-                metrics.macroF1(), tokensPerCall);
+        int examples = scored.examples().size();
+        double tokensPerCall = examples == 0 ? 0 : (double) promptTokens / examples;
+        return new EvalRunSummary(evalRunId, scored.model().id(), scored.prompt().id(), metrics.examples(),
+                metrics.accuracy(), metrics.macroF1(), tokensPerCall);
     }
 
     /** One model_call row per provider call: what was sent, what came back, tokens, latency and cost. */

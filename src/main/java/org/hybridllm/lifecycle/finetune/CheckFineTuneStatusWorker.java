@@ -61,6 +61,12 @@ public class CheckFineTuneStatusWorker {
                     job.runId(), status.error() == null ? Map.of() : Map.of("error", status.error()));
         }
         String reason = status.error() == null ? null : "Fine-tuning failed: " + status.error();
+        if (status.state() == FineTuneStatus.State.FAILED || status.state() == FineTuneStatus.State.CANCELLED) {
+            // the stage ends through an error end event, which carries no variables: the run's finish reads this
+            audit.record(AuditLog.SYSTEM, "STAGE_FAILED", "fine_tune_job", job.id(), job.runId(), Map.of(
+                    "errorCode", "FINE_TUNE_FAILED",
+                    "message", reason != null ? reason : "Fine-tuning " + status.state().name().toLowerCase()));
+        }
         return new FineTuneChecked(status.state().name(), reason);
     }
 

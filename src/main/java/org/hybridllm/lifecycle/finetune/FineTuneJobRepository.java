@@ -28,15 +28,20 @@ public class FineTuneJobRepository {
         this.json = json;
     }
 
-    public long insert(UUID runId, long datasetVersionId, String provider, String baseModel,
-                       Map<String, Object> hyperparameters, int revision) {
-        return jdbc.sql("""
+    /**
+     * The run revision's job row, created QUEUED on first call: committed before the fine-tuner is asked, so a
+     * retried submit finds it (and its provider id, once submitted) instead of training twice.
+     */
+    public FineTuneJob insertOrGet(UUID runId, long datasetVersionId, String provider, String baseModel,
+                                   Map<String, Object> hyperparameters, int revision) {
+        jdbc.sql("""
                         insert into fine_tune_job (run_id, dataset_version_id, provider, base_model, hyperparameters, status,
                                                    revision)
-                        values (?, ?, ?, ?, ?::jsonb, 'QUEUED', ?) returning id""")
+                        values (?, ?, ?, ?, ?::jsonb, 'QUEUED', ?) on conflict (run_id, revision) do nothing""")
                 .params(runId, datasetVersionId, provider, baseModel, Jsonb.write(json, hyperparameters), revision)
-                .query(Long.class)
-                .single();
+                .update();
+        return jdbc.sql("select * from fine_tune_job where run_id = ? and revision = ?").params(runId, revision)
+                .query(MAPPER).single();
     }
 
     public void submitted(long id, String externalId) {

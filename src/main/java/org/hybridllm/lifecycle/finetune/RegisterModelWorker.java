@@ -26,7 +26,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Stage "fine-tune", step 3: registers the trained model as a model version (its weights as an artifact whose
- * parents are the dataset splits it was trained on) and makes it the use case's challenger.
+ * parents are the dataset splits it was trained on). It becomes the challenger only once it beat the champion
+ * (evaluate stage).
  */
 @Component
 public class RegisterModelWorker {
@@ -97,8 +98,6 @@ public class RegisterModelWorker {
         // served by the use case's provider (which may differ from the trainer, e.g. vLLM serving a LoRA adapter)
         ModelVersion model = models.registerFineTuned(useCase.id(), name, useCase.provider(), job.baseModel(), modelRef,
                 weightsArtifactId, fineTuneJobId, dataset.id());
-        models.setAlias(useCase.id(), ModelAlias.CHALLENGER, model.id(), tunedPromptVersionId, runId,
-                AuditLog.SYSTEM);
         audit.record(AuditLog.SYSTEM, "MODEL_REGISTERED", "model_version", model.id(), runId,
                 Map.of("name", name, "datasetVersionId", dataset.id(), "fineTuneJobId", fineTuneJobId));
         return new ModelRegistered(model.id(), name, weightsArtifactId);

@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.finetune;
 
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.hybridllm.lifecycle.artifact.ArtifactStore;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.run.RunRepository;
 import org.hybridllm.lifecycle.stage.StageExecutor;
+import org.hybridllm.lifecycle.stage.StageWork;
 import org.springframework.stereotype.Component;
 
 /** Stage "fine-tune", step 1: records the job and submits it to the use case's fine-tuner. */
@@ -54,34 +56,44 @@ public class SubmitFineTuneWorker {
         this.properties = properties;
     }
 
-    @JobWorker(type = "lifecycle.finetune.submit", fetchVariables = {"runId", "datasetVersionId",
-            "tunedPromptVersionId"})
-    public FineTuneSubmitted submit(ActivatedJob job) {
-        Map<String, Object> variables = job.getVariablesAsMap();
-        long datasetVersionId = ((Number) variables.get("datasetVersionId")).longValue();
-        long tunedPromptVersionId = ((Number) variables.get("tunedPromptVersionId")).longValue();
-        return stages.onceInTransaction(job, FineTuneSubmitted.class, runId -> submit(runId, datasetVersionId,
-                tunedPromptVersionId));
+    /** Job input: the dataset version to train on and the short prompt the tuned model will be served with. */
+    public record SubmitInput(UUID runId, long datasetVersionId, long tunedPromptVersionId) {
     }
 
-    FineTuneSubmitted submit(UUID runId, long datasetVersionId, long tunedPromptVersionId) {
+    @JobWorker(type = "lifecycle.finetune.submit")
+    public FineTuneSubmitted submit(ActivatedJob job, @VariablesAsType SubmitInput input) {
+        return stages.once(job, FineTuneSubmitted.class, runId -> submit(runId, input));
+    }
+
+    /**
+     * Submits outside any transaction (an upload to a provider may take minutes). The job row is committed first
+     * (one per run revision), so an attempt that finds it already submitted reuses the provider's job.
+     */
+    StageWork.Recording<FineTuneSubmitted> submit(UUID runId, SubmitInput input) {
         var run = runs.find(runId).orElseThrow();
         UseCase useCase = useCases.get(run.useCaseId());
-        DatasetVersion dataset = datasets.get(datasetVersionId);
+        DatasetVersion dataset = datasets.get(input.datasetVersionId());
         Map<String, Object> hyperparameters = properties.hyperparameters();
-        long jobId = jobs.insert(runId, datasetVersionId, useCase.fineTunerName(), useCase.baseModel(),
-                hyperparameters, run.revision());
-        FineTuner fineTuner = providers.fineTuner(useCase.fineTunerName());
-        FineTuneRequest request = new FineTuneRequest("run-" + runId + (run.revision() == 0 ? "" : "-r" + run.revision()), useCase.baseModel(),
-                fileOf(dataset.trainArtifactId()), fileOf(dataset.validationArtifactId()),
-                prompts.get(tunedPromptVersionId).spec(), useCase.labels(), hyperparameters,
-                artifacts.workDirectory("fine-tune"));
-        String externalId = fineTuner.submit(request);
-        jobs.submitted(jobId, externalId);
-        audit.record(AuditLog.SYSTEM, "FINE_TUNE_SUBMITTED", "fine_tune_job", jobId, runId,
-                Map.of("provider", useCase.fineTunerName(), "externalId", externalId, "datasetVersionId", datasetVersionId,
-                        "hyperparameters", hyperparameters));
-        return new FineTuneSubmitted(jobId, externalId);
+        FineTuneJob row = jobs.insertOrGet(runId, input.datasetVersionId(), useCase.fineTunerName(),
+                useCase.baseModel(), hyperparameters, run.revision());
+        String externalId = row.externalId();
+        if (externalId == null) {
+            FineTuner fineTuner = providers.fineTuner(useCase.fineTunerName());
+            FineTuneRequest request = new FineTuneRequest(
+                    "run-" + runId + (run.revision() == 0 ? "" : "-r" + run.revision()), useCase.baseModel(),
+                    fileOf(dataset.trainArtifactId()), fileOf(dataset.validationArtifactId()),
+                    prompts.get(input.tunedPromptVersionId()).spec(), useCase.labels(), hyperparameters,
+                    artifacts.workDirectory("fine-tune"));
+            externalId = fineTuner.submit(request);
+        }
+        String submitted = externalId;
+        return () -> {
+            jobs.submitted(row.id(), submitted);
+            audit.record(AuditLog.SYSTEM, "FINE_TUNE_SUBMITTED", "fine_tune_job", row.id(), runId,
+                    Map.of("provider", useCase.fineTunerName(), "externalId", submitted,
+                            "datasetVersionId", input.datasetVersionId(), "hyperparameters", hyperparameters));
+            return new FineTuneSubmitted(row.id(), submitted);
+        };
     }
 
     private Path fileOf(long artifactId) {

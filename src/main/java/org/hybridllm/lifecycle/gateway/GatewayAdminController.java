@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.model.ModelAlias;
+import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.springframework.http.HttpStatus;
@@ -36,8 +38,11 @@ class GatewayAdminController {
     private final GatewayRoutes routes;
     private final UseCaseRepository useCases;
     private final AuditLog audit;
+    private final ModelRegistry models;
 
-    GatewayAdminController(ApiKeys keys, GatewayRoutes routes, UseCaseRepository useCases, AuditLog audit) {
+    GatewayAdminController(ApiKeys keys, GatewayRoutes routes, UseCaseRepository useCases, AuditLog audit,
+                           ModelRegistry models) {
+        this.models = models;
         this.keys = keys;
         this.routes = routes;
         this.useCases = useCases;
@@ -89,6 +94,11 @@ class GatewayAdminController {
         if (request.canaryShare() == null || request.canaryShare() < 0 || request.canaryShare() > 1
                 || request.canaryShare().isNaN()) {
             throw ApiProblems.invalid("canaryShare", "canaryShare must be a number from 0 to 1.");
+        }
+        if (request.canaryShare() > 0 && models.alias(found.id(), ModelAlias.CHALLENGER).isEmpty()) {
+            throw ApiProblems.conflict("no-pending-challenger", "Use case '" + useCase + "' has no challenger "
+                    + "waiting for its review: a canary share can only route traffic to a candidate that beat the "
+                    + "champion and awaits approval (rejected, kept, cancelled or failed candidates serve no one).");
         }
         routes.setCanaryShare(found.id(), request.canaryShare(), user.getName());
         audit.record(user.getName(), "GATEWAY_CANARY_SET", "use_case", found.id(), null,

@@ -18,6 +18,7 @@ import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.context.event.EventListener;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
@@ -84,6 +85,19 @@ class GatewayRoutes {
     @TransactionalEventListener(fallbackExecution = true)
     void aliasChanged(ModelAliasChanged change) {
         invalidate();
+    }
+
+    /**
+     * The challenger is gone (promoted, or its run stopped): its canary share goes back to 0 in the same
+     * transaction, so it cannot silently apply to the next challenger.
+     */
+    @EventListener
+    void challengerGone(ModelAliasChanged change) {
+        if (ModelAlias.CHALLENGER.equals(change.alias())
+                && models.alias(change.useCaseId(), ModelAlias.CHALLENGER).isEmpty()) {
+            jdbc.sql("update gateway_route set canary_share = 0, updated_at = now() where use_case_id = ?")
+                    .param(change.useCaseId()).update();
+        }
     }
 
     private Optional<Route> load(String useCaseKey) {

@@ -2,7 +2,7 @@ package org.hybridllm.lifecycle.model;
 
 import java.time.OffsetDateTime;
 
-/** champion serves the use case; challenger is the candidate under evaluation. */
+/** champion serves the use case; challenger is a candidate that beat it and waits for its review (canary). */
 public record ModelAlias(long useCaseId, String alias, long modelVersionId, long promptVersionId, String updatedBy,
                          OffsetDateTime updatedAt) {
 

@@ -4,7 +4,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hybridllm.lifecycle.run.RunStopped;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -73,13 +75,14 @@ public class ModelRegistry {
     public void setAlias(long useCaseId, String alias, long modelVersionId, long promptVersionId, UUID runId,
                          String actor) {
         jdbc.sql("""
-                        insert into model_alias (use_case_id, alias, model_version_id, prompt_version_id, updated_by)
-                        values (?, ?, ?, ?, ?)
+                        insert into model_alias (use_case_id, alias, model_version_id, prompt_version_id, updated_by,
+                                                 run_id)
+                        values (?, ?, ?, ?, ?, ?)
                         on conflict (use_case_id, alias) do update
                            set model_version_id = excluded.model_version_id,
                                prompt_version_id = excluded.prompt_version_id,
-                               updated_by = excluded.updated_by, updated_at = now()""")
-                .params(useCaseId, alias, modelVersionId, promptVersionId, actor)
+                               updated_by = excluded.updated_by, updated_at = now(), run_id = excluded.run_id""")
+                .params(useCaseId, alias, modelVersionId, promptVersionId, actor, runId)
                 .update();
         jdbc.sql("""
                         insert into model_alias_history (use_case_id, alias, model_version_id, prompt_version_id,
@@ -115,5 +118,16 @@ public class ModelRegistry {
     public void clearAlias(long useCaseId, String alias) {
         jdbc.sql("delete from model_alias where use_case_id = ? and alias = ?").params(useCaseId, alias).update();
         events.publishEvent(new ModelAliasChanged(useCaseId, alias));
+    }
+
+    /**
+     * The run stopped: a challenger it offered is no longer pending a review (rejected, cancelled, failed,
+     * interrupted, champion kept; a promoted one is the champion now), so it serves no one any more.
+     */
+    @EventListener
+    void runStopped(RunStopped stopped) {
+        List<Long> useCases = jdbc.sql("delete from model_alias where alias = ? and run_id = ? returning use_case_id")
+                .params(ModelAlias.CHALLENGER, stopped.runId()).query(Long.class).list();
+        useCases.forEach(useCaseId -> events.publishEvent(new ModelAliasChanged(useCaseId, ModelAlias.CHALLENGER)));
     }
 }

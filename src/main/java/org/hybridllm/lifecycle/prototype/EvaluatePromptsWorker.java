@@ -3,6 +3,7 @@ package org.hybridllm.lifecycle.prototype;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.CamundaError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.hybridllm.lifecycle.model.ModelVersion;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.run.RunRepository;
 import org.hybridllm.lifecycle.stage.StageExecutor;
+import org.hybridllm.lifecycle.stage.StageWork;
 import org.springframework.stereotype.Component;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
@@ -62,25 +64,32 @@ public class EvaluatePromptsWorker {
 
     @JobWorker(type = "lifecycle.prototype.evaluate-prompts", fetchVariables = "runId")
     public PromptsEvaluated evaluatePrompts(ActivatedJob job) {
-        return stages.onceInTransaction(job, PromptsEvaluated.class, this::evaluate);
+        return stages.once(job, PromptsEvaluated.class, this::evaluate);
     }
 
-    PromptsEvaluated evaluate(UUID runId) {
+    /** Scores every prompt version through the provider (no transaction held); the recording writes the results. */
+    StageWork.Recording<PromptsEvaluated> evaluate(UUID runId) {
         UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
         List<PromptVersion> versions = prompts.findByUseCase(useCase.id(), PromptVersion.Purpose.PROTOTYPE);
         List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()
                 .map(e -> new LabelledExample(e.input(), e.label())).toList();
         if (versions.isEmpty() || evalSet.isEmpty()) {
-            throw CamundaError.bpmnError("NOTHING_TO_EVALUATE", "Use case " + useCase.key()
-                    + " needs at least one prompt version and an evaluation set",
-                    Map.of("failureReason", "no prompt version or evaluation set"));
+            // nothing in the process can fix this: an incident that says what to do, not an error nothing catches
+            throw CamundaError.jobError("Use case " + useCase.key() + " needs at least one prompt version and an "
+                    + "evaluation set: add them (POST /api/use-cases/" + useCase.key() + "/prompts, evalExamples), "
+                    + "then retry the job in Operate or start a new run", null, 0, Duration.ZERO, null);
         }
         ModelVersion baseModel = models.baseModel(useCase.id(), useCase.provider(), useCase.baseModel());
+        List<Evaluator.Scored> scored = versions.stream()
+                .map(version -> evaluator.score(useCase, baseModel, version, evalSet)).toList();
+        return () -> record(runId, useCase, baseModel, versions.size(), scored);
+    }
 
+    private PromptsEvaluated record(UUID runId, UseCase useCase, ModelVersion baseModel, int versions,
+                                    List<Evaluator.Scored> scored) {
         List<EvalRunSummary> results = new ArrayList<>();
-        for (PromptVersion version : versions) {
-            results.add(evaluator.evaluate(runId, Evaluator.Role.PROMPT_ITERATION, useCase, baseModel, version,
-                    EVAL_SET, evalSet));
+        for (Evaluator.Scored one : scored) {
+            results.add(evaluator.record(runId, Evaluator.Role.PROMPT_ITERATION, EVAL_SET, one));
         }
         EvalRunSummary best = results.stream().max(Comparator.comparingDouble(EvalRunSummary::accuracy)).orElseThrow();
         double latest = results.getLast().accuracy();
@@ -89,6 +98,7 @@ public class EvaluatePromptsWorker {
         boolean plateau = results.size() >= 2 && latest - bestBeforeLatest < useCase.plateauDelta();
         List<Long> evalRunIds = results.stream().map(EvalRunSummary::evalRunId).toList();
 
+        models.lockAliases(useCase.id());
         if (models.alias(useCase.id(), ModelAlias.CHAMPION).isEmpty()) {
             models.setAlias(useCase.id(), ModelAlias.CHAMPION, baseModel.id(), best.promptVersionId(), runId,
                     AuditLog.SYSTEM);
@@ -96,7 +106,7 @@ public class EvaluatePromptsWorker {
                     Map.of("modelVersionId", baseModel.id(), "promptVersionId", best.promptVersionId()));
         }
         return new PromptsEvaluated(useCase.key(), best.promptVersionId(), baseModel.id(), best.accuracy(),
-                best.macroF1(), versions.size(), plateau, useCase.targetAccuracy(), useCase.minLabelledExamples(),
+                best.macroF1(), versions, plateau, useCase.targetAccuracy(), useCase.minLabelledExamples(),
                 evalRunIds);
     }
 }

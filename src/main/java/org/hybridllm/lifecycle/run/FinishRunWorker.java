@@ -1,18 +1,22 @@
 package org.hybridllm.lifecycle.run;
 
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Component;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.stage.StageExecutor;
+import org.springframework.stereotype.Component;
 
 /** Every end of the llm-lifecycle process: records the run's outcome (and why it failed, if it did). */
 @Component
 public class FinishRunWorker {
+
+    /** Job input: the end's outcome (an input mapping of each finish task) and the failure, where known. */
+    public record FinishInput(UUID runId, RunOutcome outcome, String failureReason) {
+    }
 
     public record RunFinished(String outcome, String status) {
     }
@@ -20,35 +24,25 @@ public class FinishRunWorker {
     private final RunRepository runs;
     private final StageExecutor stages;
     private final AuditLog audit;
-    private final JdbcClient jdbc;
 
-    public FinishRunWorker(RunRepository runs, StageExecutor stages, AuditLog audit, JdbcClient jdbc) {
+    public FinishRunWorker(RunRepository runs, StageExecutor stages, AuditLog audit) {
         this.runs = runs;
-        this.jdbc = jdbc;
         this.stages = stages;
         this.audit = audit;
     }
 
-    @JobWorker(type = "lifecycle.run.finish", fetchVariables = {"runId", "outcome", "failureReason"})
-    public RunFinished finish(ActivatedJob job) {
-        Map<String, Object> v = job.getVariablesAsMap();
-        RunOutcome outcome = RunOutcome.valueOf(String.valueOf(v.get("outcome")));
-        String reason = v.get("failureReason") == null ? null : v.get("failureReason").toString();
-        return stages.onceInTransaction(job, RunFinished.class, runId -> finish(runId, outcome, reason));
+    @JobWorker(type = "lifecycle.run.finish")
+    public RunFinished finish(ActivatedJob job, @VariablesAsType FinishInput input) {
+        return stages.onceInTransaction(job, RunFinished.class,
+                runId -> finish(runId, input.outcome(), input.failureReason()));
     }
 
     RunFinished finish(UUID runId, RunOutcome outcome, String failureReason) {
-        String reason = outcome.status() == RunStatus.FAILED ? failureReason : null;
-        if (outcome.status() == RunStatus.FAILED && reason == null) {
-            reason = jdbc.sql("""
-                            select details->>'message' from audit_event
-                            where run_id = ? and action = 'STAGE_FAILED' order by id desc limit 1""")
-                    .param(runId).query(String.class).optional().orElse(null);
-        }
-        if (outcome == RunOutcome.FINE_TUNE_FAILED && reason == null) {
-            // an error end event in the fine-tune stage does not carry the child's variables: ask the job
-            reason = jdbc.sql("select 'Fine-tuning failed: ' || coalesce(error, status) from fine_tune_job where run_id = ? order by id desc limit 1")
-                    .param(runId).query(String.class).optional().orElse("Fine-tuning failed");
+        String reason = null;
+        if (outcome.status() == RunStatus.FAILED) {
+            // error events carry no variables across a call activity: the failed stage recorded why in the audit
+            reason = failureReason != null ? failureReason : audit.lastStageFailure(runId)
+                    .orElse(outcome == RunOutcome.FINE_TUNE_FAILED ? "Fine-tuning failed" : null);
         }
         runs.finish(runId, outcome, reason);
         Map<String, Object> details = new LinkedHashMap<>();

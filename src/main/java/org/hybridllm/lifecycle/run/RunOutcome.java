@@ -5,6 +5,13 @@ public enum RunOutcome {
     PROMOTED(RunStatus.COMPLETED),
     KEEP_PROMPTING(RunStatus.COMPLETED),
     CHAMPION_KEPT(RunStatus.COMPLETED),
+    /** The champion meets the target, or no feedback arrived since its dataset: nothing trained. */
+    NOTHING_TO_DO(RunStatus.COMPLETED),
+    /**
+     * Approved, but the champion it was evaluated against was replaced meanwhile (another run promoted first):
+     * not promoted, never a silent replacement; a new run compares it with the new champion.
+     */
+    CHAMPION_CHANGED(RunStatus.FAILED),
     REJECTED(RunStatus.REJECTED),
     DATASET_TOO_SMALL(RunStatus.FAILED),
     FINE_TUNE_FAILED(RunStatus.FAILED),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -32,7 +33,10 @@ public class RunRepository {
 
     private final JdbcClient jdbc;
 
-    public RunRepository(JdbcClient jdbc) {
+    private final ApplicationEventPublisher events;
+
+    public RunRepository(JdbcClient jdbc, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
     }
 
@@ -106,13 +110,21 @@ public class RunRepository {
                         update lifecycle_run set status = 'INTERRUPTED', updated_at = now()
                         where id = ? and process_instance_key is null""")
                 .param(id)
-                .update() == 1;
+                .update() == 1 && stopped(id, RunStatus.INTERRUPTED);
+    }
+
+    private boolean stopped(UUID id, RunStatus status) {
+        if (!status.isOpen()) {
+            events.publishEvent(new RunStopped(id, status));
+        }
+        return true;
     }
 
     public void updateStatus(UUID id, RunStatus status) {
         jdbc.sql("update lifecycle_run set status = ?, updated_at = now() where id = ?")
                 .params(status.name(), id)
                 .update();
+        stopped(id, status);
     }
 
     public void finish(UUID id, RunOutcome outcome, String failureReason) {
@@ -122,6 +134,7 @@ public class RunRepository {
                         where id = ?""")
                 .params(outcome.status().name(), outcome.name(), failureReason, id)
                 .update();
+        stopped(id, outcome.status());
     }
 
     /** The reviewer's requested changes are in: the stages from the one sent back to run again as a new revision. */

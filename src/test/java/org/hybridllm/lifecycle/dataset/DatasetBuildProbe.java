@@ -34,7 +34,7 @@ public final class DatasetBuildProbe {
         long upTo = Long.parseLong(args[4]);
         JdbcClient jdbc = JdbcClient.create(dataSource);
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
-        RunRepository runs = new RunRepository(jdbc);
+        RunRepository runs = new RunRepository(jdbc, event -> { });
         BuildDatasetWorker worker = new BuildDatasetWorker(runs, new UseCaseRepository(jdbc, json),
                 new PromptVersionRepository(jdbc, json), new FeedbackRepository(jdbc, dataSource),
                 new DatasetRepository(jdbc, json), new ArtifactStore(new ArtifactProperties(Path.of(args[5])), jdbc,
