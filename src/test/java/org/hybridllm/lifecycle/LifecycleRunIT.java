@@ -162,7 +162,8 @@ class LifecycleRunIT {
                 "select (output->>'feedbackUpToId')::bigint from run_stage where run_id = ? and stage = ?")
                 .params(runId, "lifecycle.feedback.summarise").query(Long.class).single();
         BuildDatasetWorker.DatasetBuilt again = datasetWorker.build(FakeJob.of("lifecycle.dataset.build", 1L, 3,
-                Map.of("runId", runId.toString(), "feedbackUpToId", feedbackUpTo)));
+                Map.of("runId", runId.toString(), "feedbackUpToId", feedbackUpTo)),
+                new BuildDatasetWorker.DatasetInput(runId, feedbackUpTo));
         assertThat(again.datasetVersionId()).isEqualTo(jdbc.sql("select id from dataset_version where run_id = ?")
                 .param(runId).query(Long.class).single());
         assertThat(jdbc.sql("select count(*) from artifact").query(Long.class).single()).isEqualTo(artifactsBefore);

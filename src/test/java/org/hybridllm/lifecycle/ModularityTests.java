@@ -1,5 +1,14 @@
 package org.hybridllm.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.sourceforge.plantuml.FileFormat;
+import net.sourceforge.plantuml.FileFormatOption;
+import net.sourceforge.plantuml.SourceStringReader;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
@@ -7,10 +16,12 @@ import org.springframework.modulith.docs.Documenter;
 /**
  * The module structure: one module per BPMN stage above the platform modules, no cycles, no module reaching into
  * another's internals. The generated documentation (C4 and per-module PlantUML diagrams, module canvases) is
- * written to docs/modules/ and linked from the README's architecture section.
+ * written to docs/modules/, and the component diagram rendered to docs/modules/components.svg, which the README's
+ * architecture section shows.
  */
 class ModularityTests {
 
+    static final Path DOCS = Path.of("docs/modules");
     static final ApplicationModules MODULES = ApplicationModules.of(LifecycleApplication.class);
 
     @Test
@@ -19,10 +30,17 @@ class ModularityTests {
     }
 
     @Test
-    void writesTheModuleDocumentation() {
-        new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder("docs/modules"))
+    void writesTheModuleDocumentation() throws IOException {
+        new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(DOCS.toString()))
                 .writeModulesAsPlantUml()
                 .writeIndividualModulesAsPlantUml()
                 .writeModuleCanvases();
+        // the README shows this picture: rendered here so that it is always the verified structure
+        Path components = DOCS.resolve("components.puml");
+        String source = Files.readString(components).replaceFirst("@startuml", "@startuml\n!pragma layout smetana");
+        try (OutputStream svg = Files.newOutputStream(DOCS.resolve("components.svg"))) {
+            new SourceStringReader(source).outputImage(svg, new FileFormatOption(FileFormat.SVG));
+        }
+        assertThat(Files.readString(DOCS.resolve("components.svg"))).contains("Governance", "Stage", "Run");
     }
 }

@@ -7,7 +7,18 @@ import io.camunda.client.CamundaClient;
 import io.camunda.client.exception.JobError;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import org.hybridllm.lifecycle.provider.Completion;
+import org.hybridllm.lifecycle.provider.ModelProvider;
+import org.hybridllm.lifecycle.provider.ModelRequest;
+import org.hybridllm.lifecycle.provider.ModelTarget;
+import org.hybridllm.lifecycle.provider.PromptSpec;
+import org.hybridllm.lifecycle.stage.StageWork;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpMethod;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
@@ -23,7 +34,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-/** Retries of a stage's job: a transient failure records nothing and backs off; a retry after success redoes nothing. */
+/**
+ * Retries of a stage's job: a transient failure records nothing and backs off; a retry after success redoes nothing;
+ * slow work holds no connection.
+ */
 @AppTest
 class StageExecutorIT {
 
@@ -37,6 +51,8 @@ class StageExecutorIT {
     CamundaClient camunda;
     @Autowired
     RunService runService;
+    @Autowired
+    TestRestTemplate http;
 
     record Output(int attempt) {
     }
@@ -128,6 +144,74 @@ class StageExecutorIT {
         assertThatThrownBy(() -> camunda.newCancelInstanceCommand(second).send().join())
                 .hasMessageContaining("NOT_FOUND");
         runService.cancel(runId, "engineer", "test done");
+    }
+
+    /** A provider that answers after 5 s, as a real one evaluating a large set does. */
+    static final class SlowProvider implements ModelProvider {
+
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+
+        @Override
+        public List<Completion> complete(ModelRequest request) {
+            calls.incrementAndGet();
+            LifecycleApi.sleep(5000);
+            return request.inputs().stream().map(input -> new Completion("billing", 10, 1, 5000, null)).toList();
+        }
+    }
+
+    @Test
+    void sixteenJobsWaitingOnASlowProviderHoldNoConnectionAndEachStageIsRecordedOnce() throws Exception {
+        SlowProvider provider = new SlowProvider();
+        List<UUID> runIds = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            runIds.add(newRun());
+        }
+        ModelRequest request = new ModelRequest(new ModelTarget("slow", "slow-model", null),
+                new PromptSpec("Classify.", PromptSpec.INPUT_PLACEHOLDER, false, List.of()), List.of(),
+                List.of("my invoice is wrong"));
+        StageWork<Output> evaluate = runId -> {
+            List<Completion> completions = provider.complete(request);
+            return () -> {
+                jdbc.sql("insert into audit_event (actor, action, entity_type, entity_id, run_id)"
+                        + " values ('t', 'SLOW_RECORDED', 'y', 'z', ?)").param(runId).update();
+                return new Output(completions.size());
+            };
+        };
+        LifecycleApi api = new LifecycleApi(http);
+        api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/runs", null); // warm: the first request is cold
+        try (var workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Output>> attempts = new ArrayList<>();
+            for (UUID runId : runIds) {
+                // each job twice: a job handed out again while its first attempt still waits on the provider
+                for (long attempt = 0; attempt < 2; attempt++) {
+                    var job = FakeJob.of("lifecycle.test.provider", attempt, 3, Map.of("runId", runId.toString()));
+                    attempts.add(workers.submit(() -> stages.once(job, Output.class, evaluate)));
+                }
+            }
+            // while 32 attempts wait on the provider, the API still answers at once (no pooled connection held)
+            LifecycleApi.sleep(1000);
+            assertThat(provider.calls.get()).as("attempts waiting on the provider").isGreaterThanOrEqualTo(16);
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/runs", null).getStatusCode().value())
+                        .isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            }
+            for (Future<Output> attempt : attempts) {
+                assertThat(attempt.get()).isEqualTo(new Output(1));
+            }
+        }
+        for (UUID runId : runIds) {
+            assertThat(jdbc.sql("select count(*) from run_stage where run_id = ? and stage = 'lifecycle.test.provider'")
+                    .param(runId).query(Long.class).single()).isEqualTo(1);
+            assertThat(jdbc.sql("select count(*) from audit_event where run_id = ? and action = 'SLOW_RECORDED'")
+                    .param(runId).query(Long.class).single()).as("the losing attempt's work is discarded").isEqualTo(1);
+        }
     }
 
     /** A run of the sample use case, in Postgres only. */

@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle.dataset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.CamundaError;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import org.hybridllm.lifecycle.artifact.HashedFile;
 import org.hybridllm.lifecycle.run.RunRepository;
 import org.hybridllm.lifecycle.artifact.Sha256;
 import org.hybridllm.lifecycle.stage.StageExecutor;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,10 +63,7 @@ public class BuildDatasetWorker {
 
     public BuildDatasetWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
                               FeedbackRepository feedback, DatasetRepository datasets, ArtifactStore artifacts,
-                              StageExecutor stages, AuditLog audit, ObjectMapper json,
-                              @Value("${lifecycle.dataset.validation-share:0.15}") double validationShare,
-                              @Value("${lifecycle.dataset.test-share:0.15}") double testShare,
-                              @Value("${lifecycle.dataset.split-seed:20261124}") long seed) {
+                              StageExecutor stages, AuditLog audit, ObjectMapper json, DatasetProperties properties) {
         this.runs = runs;
         this.useCases = useCases;
         this.prompts = prompts;
@@ -76,14 +73,17 @@ public class BuildDatasetWorker {
         this.stages = stages;
         this.audit = audit;
         this.json = json;
-        this.builder = new DatasetBuilder(validationShare, testShare);
-        this.seed = seed;
+        this.builder = new DatasetBuilder(properties.validationShare(), properties.testShare());
+        this.seed = properties.splitSeed();
     }
 
-    @JobWorker(type = "lifecycle.dataset.build", fetchVariables = {"runId", "feedbackUpToId"})
-    public DatasetBuilt build(ActivatedJob job) {
-        long upTo = ((Number) job.getVariablesAsMap().get("feedbackUpToId")).longValue();
-        return stages.onceInTransaction(job, DatasetBuilt.class, runId -> build(runId, upTo));
+    /** Job input: the newest feedback row the dataset may hold (the feedback stage's summary). */
+    public record DatasetInput(UUID runId, long feedbackUpToId) {
+    }
+
+    @JobWorker(type = "lifecycle.dataset.build")
+    public DatasetBuilt build(ActivatedJob job, @VariablesAsType DatasetInput input) {
+        return stages.onceInTransaction(job, DatasetBuilt.class, runId -> build(runId, input.feedbackUpToId()));
     }
 
     DatasetBuilt build(UUID runId, long feedbackUpToId) {

@@ -35,7 +35,7 @@ public class EvaluateChampionWorker {
     }
 
     public record ChampionEvaluated(long championModelVersionId, long championPromptVersionId,
-                                    boolean championFineTuned, double championAccuracy, Long championEvalRunId) {
+                                    boolean championFineTuned, double championEvalSetAccuracy, Long championEvalRunId) {
     }
 
     private final RunRepository runs;

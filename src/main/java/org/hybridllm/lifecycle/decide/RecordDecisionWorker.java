@@ -2,9 +2,9 @@ package org.hybridllm.lifecycle.decide;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.audit.AuditLog;
@@ -20,9 +20,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class RecordDecisionWorker {
 
-    static final List<String> INPUTS = List.of("baselineAccuracy", "targetAccuracy", "labelledExamples",
-            "minLabelledExamples", "promptPlateau", "promptIterations", "championFineTuned", "championAccuracy",
-            "newLabelledExamples");
+    /** The DMN table's result. */
+    public record DecisionResult(String decision, String rationale) {
+    }
+
+    /** Job input: the table's result and the measured inputs it was taken on (recorded with it). */
+    public record DecisionInput(UUID runId, DecisionResult decisionResult, Double baselineAccuracy,
+                                Double targetAccuracy, Long labelledExamples, Long minLabelledExamples,
+                                Boolean promptPlateau, Integer promptIterations, Boolean championFineTuned,
+                                Double championEvalSetAccuracy, Long newLabelledExamples) {
+    }
 
     public record DecisionRecorded(String fineTuneDecision, String decisionRationale) {
     }
@@ -40,20 +47,27 @@ public class RecordDecisionWorker {
     }
 
     @JobWorker(type = "lifecycle.decide.record")
-    public DecisionRecorded record(ActivatedJob job) {
-        Map<String, Object> variables = job.getVariablesAsMap();
-        return stages.onceInTransaction(job, DecisionRecorded.class, runId -> record(runId, variables));
+    public DecisionRecorded record(ActivatedJob job, @VariablesAsType DecisionInput input) {
+        return stages.onceInTransaction(job, DecisionRecorded.class, runId -> record(runId, input));
     }
 
-    DecisionRecorded record(UUID runId, Map<String, Object> variables) {
-        if (!(variables.get("decisionResult") instanceof Map<?, ?> result)
-                || result.get("decision") == null || result.get("rationale") == null) {
+    DecisionRecorded record(UUID runId, DecisionInput input) {
+        DecisionResult result = input.decisionResult();
+        if (result == null || result.decision() == null || result.rationale() == null) {
             throw new IllegalStateException("decisionResult from the fine-tune-decision table is missing");
         }
-        String decision = result.get("decision").toString();
-        String rationale = result.get("rationale").toString();
+        String decision = result.decision();
+        String rationale = result.rationale();
         Map<String, Object> inputs = new LinkedHashMap<>();
-        INPUTS.forEach(name -> inputs.put(name, variables.get(name)));
+        inputs.put("baselineAccuracy", input.baselineAccuracy());
+        inputs.put("targetAccuracy", input.targetAccuracy());
+        inputs.put("labelledExamples", input.labelledExamples());
+        inputs.put("minLabelledExamples", input.minLabelledExamples());
+        inputs.put("promptPlateau", input.promptPlateau());
+        inputs.put("promptIterations", input.promptIterations());
+        inputs.put("championFineTuned", input.championFineTuned());
+        inputs.put("championEvalSetAccuracy", input.championEvalSetAccuracy());
+        inputs.put("newLabelledExamples", input.newLabelledExamples());
         jdbc.sql("""
                         insert into decision (run_id, decision, rationale, inputs, revision)
                         select ?, ?, ?, ?::jsonb, revision from lifecycle_run where id = ?""")

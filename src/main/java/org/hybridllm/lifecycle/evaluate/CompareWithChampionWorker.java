@@ -20,7 +20,6 @@ import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.run.RunRepository;
 import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.hybridllm.lifecycle.stage.StageWork;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,7 +60,7 @@ public class CompareWithChampionWorker {
     public CompareWithChampionWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
                                      DatasetRepository datasets, ModelRegistry models, ArtifactStore artifacts,
                                      Evaluator evaluator, StageExecutor stages, AuditLog audit, ObjectMapper json,
-                                     @Value("${lifecycle.evaluation.minimum-gain:0.0}") double minimumGain) {
+                                     EvaluationProperties properties) {
         this.runs = runs;
         this.useCases = useCases;
         this.prompts = prompts;
@@ -72,7 +71,7 @@ public class CompareWithChampionWorker {
         this.stages = stages;
         this.audit = audit;
         this.json = json;
-        this.minimumGain = minimumGain;
+        this.minimumGain = properties.minimumGain();
     }
 
     @JobWorker(type = "lifecycle.evaluate.compare")

@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.finetune;
 
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import java.net.URI;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.dataset.DatasetRepository;
 import org.hybridllm.lifecycle.dataset.DatasetVersion;
-import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.model.ModelVersion;
 import org.hybridllm.lifecycle.usecase.UseCase;
@@ -59,13 +59,14 @@ public class RegisterModelWorker {
         this.audit = audit;
     }
 
-    @JobWorker(type = "lifecycle.finetune.register-model", fetchVariables = {"runId", "fineTuneJobId",
-            "tunedPromptVersionId"})
-    public ModelRegistered register(ActivatedJob job) {
-        Map<String, Object> variables = job.getVariablesAsMap();
-        long jobId = ((Number) variables.get("fineTuneJobId")).longValue();
-        long promptId = ((Number) variables.get("tunedPromptVersionId")).longValue();
-        return stages.onceInTransaction(job, ModelRegistered.class, runId -> register(runId, jobId, promptId));
+    /** Job input: the finished fine-tuning job and the short prompt the model is served with. */
+    public record RegisterInput(UUID runId, long fineTuneJobId, long tunedPromptVersionId) {
+    }
+
+    @JobWorker(type = "lifecycle.finetune.register-model")
+    public ModelRegistered register(ActivatedJob job, @VariablesAsType RegisterInput input) {
+        return stages.onceInTransaction(job, ModelRegistered.class,
+                runId -> register(runId, input.fineTuneJobId(), input.tunedPromptVersionId()));
     }
 
     ModelRegistered register(UUID runId, long fineTuneJobId, long tunedPromptVersionId) {

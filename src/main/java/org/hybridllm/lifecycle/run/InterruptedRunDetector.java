@@ -4,6 +4,7 @@ import io.camunda.client.CamundaClient;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import org.hybridllm.lifecycle.engine.EngineRefusals;
 import org.hybridllm.lifecycle.engine.EngineProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import org.hybridllm.lifecycle.audit.AuditLog;
  * the engine no longer has are marked INTERRUPTED (resumable), never silently lost.
  *
  * <p>The embedded engine starts empty, so every open run is interrupted. A remote engine keeps its state: there
- * an instance is probed by setting a variable on it, which the engine refuses with NOT_FOUND once it is gone, and
+ * an instance is probed by setting a variable on it, which the engine refuses with the status NOT_FOUND once it is gone, and
  * a run that has no process instance yet is left alone for a while: another app instance may be starting it.
  */
 @Component
@@ -67,7 +68,7 @@ public class InterruptedRunDetector implements SmartInitializingSingleton {
                     .join();
             return true;
         } catch (RuntimeException e) {
-            return !String.valueOf(e.getMessage()).contains("NOT_FOUND");
+            return !EngineRefusals.isNotFound(e);
         }
     }
 }

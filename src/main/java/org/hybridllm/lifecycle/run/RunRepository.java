@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -12,14 +16,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RunRepository {
 
-    private static final String SELECT = """
-            select r.*, u.key as use_case_key from lifecycle_run r join use_case u on u.id = r.use_case_id
-            """;
+    private static final String SELECT = "select r.* from lifecycle_run r";
 
-    private static final RowMapper<LifecycleRun> MAPPER = (rs, i) -> new LifecycleRun(
+    /** The use case's key comes from the usecase module (its table is not this module's to read). */
+    private final RowMapper<LifecycleRun> mapper = (rs, i) -> new LifecycleRun(
             rs.getObject("id", UUID.class),
             rs.getLong("use_case_id"),
-            rs.getString("use_case_key"),
+            useCaseKey(rs.getLong("use_case_id")),
             RunStatus.valueOf(rs.getString("status")),
             rs.getString("outcome"),
             rs.getString("failure_reason"),
@@ -32,12 +35,23 @@ public class RunRepository {
             rs.getObject("finished_at", OffsetDateTime.class));
 
     private final JdbcClient jdbc;
-
     private final ApplicationEventPublisher events;
+    private final UseCaseRepository useCases;
+    private final Map<Long, String> useCaseKeys = new ConcurrentHashMap<>(); // a use case's key never changes
 
-    public RunRepository(JdbcClient jdbc, ApplicationEventPublisher events) {
-        this.events = events;
+    public RunRepository(JdbcClient jdbc, ApplicationEventPublisher events, UseCaseRepository useCases) {
         this.jdbc = jdbc;
+        this.events = events;
+        this.useCases = useCases;
+    }
+
+    private String useCaseKey(long useCaseId) {
+        return useCaseKeys.computeIfAbsent(useCaseId, id -> useCases.get(id).key());
+    }
+
+    /** A filter by use case key as an id filter: null for no filter, -1 for a key no use case has. */
+    private Long useCaseFilter(String useCaseKey) {
+        return useCaseKey == null ? null : useCases.findByKey(useCaseKey).map(UseCase::id).orElse(-1L);
     }
 
     public void insert(UUID id, long useCaseId, String startedBy) {
@@ -47,33 +61,36 @@ public class RunRepository {
     }
 
     public Optional<LifecycleRun> find(UUID id) {
-        return jdbc.sql(SELECT + " where r.id = ?").param(id).query(MAPPER).optional();
+        return jdbc.sql(SELECT + " where r.id = ?").param(id).query(mapper).optional();
     }
 
     /** Locks the run row until the end of the transaction, so state changes of one run are serialised. */
     public Optional<LifecycleRun> findForUpdate(UUID id) {
-        return jdbc.sql(SELECT + " where r.id = ? for update of r").param(id).query(MAPPER).optional();
+        return jdbc.sql(SELECT + " where r.id = ? for update of r").param(id).query(mapper).optional();
     }
 
     public List<LifecycleRun> findOpen() {
         return jdbc.sql(SELECT + " where r.status in ('RUNNING', 'AWAITING_APPROVAL', 'AWAITING_CHANGES') order by r.created_at")
-                .query(MAPPER).list();
+                .query(mapper).list();
     }
 
     /** Newest first; a null filter matches everything. */
     public List<LifecycleRun> findPage(String useCaseKey, RunStatus status, long offset, int limit) {
         return jdbc.sql(SELECT + """
-                         where (cast(? as text) is null or u.key = ?) and (cast(? as text) is null or r.status = ?)
+                         where (cast(? as bigint) is null or r.use_case_id = ?)
+                           and (cast(? as text) is null or r.status = ?)
                          order by r.created_at desc, r.id limit ? offset ?""")
-                .params(useCaseKey, useCaseKey, statusName(status), statusName(status), limit, offset)
-                .query(MAPPER).list();
+                .params(useCaseFilter(useCaseKey), useCaseFilter(useCaseKey), statusName(status), statusName(status),
+                        limit, offset)
+                .query(mapper).list();
     }
 
     public long count(String useCaseKey, RunStatus status) {
         return jdbc.sql("""
-                        select count(*) from lifecycle_run r join use_case u on u.id = r.use_case_id
-                        where (cast(? as text) is null or u.key = ?) and (cast(? as text) is null or r.status = ?)""")
-                .params(useCaseKey, useCaseKey, statusName(status), statusName(status))
+                        select count(*) from lifecycle_run r
+                        where (cast(? as bigint) is null or r.use_case_id = ?)
+                          and (cast(? as text) is null or r.status = ?)""")
+                .params(useCaseFilter(useCaseKey), useCaseFilter(useCaseKey), statusName(status), statusName(status))
                 .query(Long.class).single();
     }
 

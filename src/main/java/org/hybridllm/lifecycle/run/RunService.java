@@ -5,6 +5,7 @@ import io.camunda.client.api.response.ProcessInstanceEvent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.hybridllm.lifecycle.engine.EngineRefusals;
 import org.hybridllm.lifecycle.api.ApiProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,7 @@ public class RunService {
             try {
                 camunda.newCancelInstanceCommand(run.processInstanceKey()).send().join();
             } catch (RuntimeException e) {
-                if (String.valueOf(e.getMessage()).contains("NOT_FOUND")) {
+                if (EngineRefusals.isNotFound(e)) {
                     return runs.find(runId).orElseThrow(); // the instance had already ended
                 }
                 log.warn("Run {} is cancelled but its process instance {} could not be cancelled", runId,

@@ -34,11 +34,12 @@ public final class DatasetBuildProbe {
         long upTo = Long.parseLong(args[4]);
         JdbcClient jdbc = JdbcClient.create(dataSource);
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
-        RunRepository runs = new RunRepository(jdbc, event -> { });
-        BuildDatasetWorker worker = new BuildDatasetWorker(runs, new UseCaseRepository(jdbc, json),
+        UseCaseRepository useCases = new UseCaseRepository(jdbc, json);
+        RunRepository runs = new RunRepository(jdbc, event -> { }, useCases);
+        BuildDatasetWorker worker = new BuildDatasetWorker(runs, useCases,
                 new PromptVersionRepository(jdbc, json), new FeedbackRepository(jdbc, dataSource),
                 new DatasetRepository(jdbc, json), new ArtifactStore(new ArtifactProperties(Path.of(args[5])), jdbc,
-                json), null, new AuditLog(jdbc, json), json, 0.15, 0.15, 20261124L);
+                json), null, new AuditLog(jdbc, json), json, new DatasetProperties(0.15, 0.15, 20261124L));
         UUID runId = UUID.randomUUID();
         runs.insert(runId, useCaseId, "bench");
         long started = System.nanoTime();

@@ -11,3 +11,8 @@ delete from model_alias a where a.alias = 'challenger'
 -- the canary share of a use case without a pending challenger would apply to the next one unannounced
 update gateway_route g set canary_share = 0
  where not exists (select 1 from model_alias a where a.use_case_id = g.use_case_id and a.alias = 'challenger');
+
+-- The decide stage may find nothing to do: the fine-tuned champion meets the target, or no new labelled feedback.
+alter table decision drop constraint decision_decision_check;
+alter table decision add constraint decision_decision_check
+    check (decision in ('FINE_TUNE', 'KEEP_PROMPTING', 'NOTHING_TO_DO'));

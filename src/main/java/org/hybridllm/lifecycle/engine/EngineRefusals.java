@@ -1,0 +1,25 @@
+package org.hybridllm.lifecycle.engine;
+
+import io.camunda.client.api.command.ClientHttpException;
+import io.camunda.client.api.command.ClientStatusException;
+import io.grpc.Status;
+
+/** What the engine's refusal of a command says, read from its status code (gRPC or REST), never from message text. */
+public final class EngineRefusals {
+
+    private EngineRefusals() {
+    }
+
+    /** Whether the engine refused because the element (e.g. the process instance) does not exist (any more). */
+    public static boolean isNotFound(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ClientStatusException status && status.getStatusCode() == Status.Code.NOT_FOUND) {
+                return true;
+            }
+            if (t instanceof ClientHttpException http && http.code() == 404) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
