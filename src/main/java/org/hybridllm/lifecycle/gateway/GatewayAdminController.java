@@ -6,7 +6,8 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.api.NotFound;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.springframework.http.HttpStatus;
@@ -71,7 +72,7 @@ class GatewayAdminController {
     @Operation(summary = "What serves a use case: champion, challenger, canary share")
     Map<String, Object> route(@PathVariable String useCase) {
         GatewayRoutes.Route route = routes.route(useCase)
-                .orElseThrow(() -> ApiProblems.notFound("use-case", useCase));
+                .orElseThrow(() -> new NotFound("use-case", useCase));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("useCase", useCase);
         body.put("model", GatewayRoutes.MODEL_PREFIX + useCase);
@@ -88,7 +89,7 @@ class GatewayAdminController {
         var found = useCases.require(useCase);
         if (request.canaryShare() == null || request.canaryShare() < 0 || request.canaryShare() > 1
                 || request.canaryShare().isNaN()) {
-            throw ApiProblems.invalid("canaryShare", "canaryShare must be a number from 0 to 1.");
+            throw new InvalidInput("canaryShare", "canaryShare must be a number from 0 to 1.");
         }
         routes.setCanaryShare(found.id(), request.canaryShare(), user.getName());
         audit.record(user.getName(), "GATEWAY_CANARY_SET", "use_case", found.id(), null,
