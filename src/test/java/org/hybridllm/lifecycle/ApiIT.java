@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -355,6 +361,61 @@ class ApiIT {
         assertThat(jdbc.sql("select count(*) from run_stage where run_id = ? and completed_at > "
                 + "(select finished_at from lifecycle_run where id = ?)").params(runId, runId).query(Long.class)
                 .single()).isZero();
+    }
+
+    /**
+     * Text PostgreSQL cannot store (U+0000, an unpaired surrogate) in any JSON body: a 400 naming the field by its
+     * path, nothing stored; before, a 500 (NUL) or a '?' silently stored in its place (the surrogate).
+     */
+    @Test
+    void textPostgresCannotStoreIsRefusedNamingTheFieldAndStoresNothing() throws Exception {
+        String key = createUseCase();
+        long interactions = count("interaction");
+        long feedback = count("feedback");
+        long useCases = count("use_case");
+        long runs = count("lifecycle_run");
+        long prompts = count("prompt_version");
+
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key,
+                "input", "charged twice\u0000", "rating", 1)), 400, "invalid-request", "input");
+        var surrogate = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", "{\"useCase\": \"" + key
+                + "\", \"input\": \"x\", \"rating\": 1, \"comment\": \"broken \\udc00 emoji\"}");
+        assertProblem(surrogate, 400, "invalid-request", "comment");
+        assertThat(surrogate.getBody().path("detail").asText())
+                .isEqualTo("Field 'comment' holds an unpaired surrogate U+DC00 at index 7, which cannot be stored;"
+                        + " remove or replace it.");
+        ResponseEntity<JsonNode> line = ndjson(LifecycleApi.ENGINEER,
+                "{\"useCase\":\"" + key + "\",\"input\":\"a\",\"rating\":1}\n"
+                        + "{\"useCase\":\"" + key + "\",\"input\":\"a\",\"rating\":1,\"comment\":\"\\u0000\"}\n");
+        assertProblem(line, 400, "invalid-request", "comment");
+        assertThat(line.getBody().path("line").asInt()).isEqualTo(2);
+
+        Map<String, Object> badLabel = useCase(key + "-nul");
+        badLabel.put("labels", List.of(Map.of("label", "billing", "description", "Invoices"),
+                Map.of("label", "refund", "description", "Money\u0000back")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", badLabel), 400,
+                "invalid-request", "labels[1].description");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases/" + key + "/prompt-versions",
+                "{\"instruction\": \"Route it.\", \"inputTemplate\": \"{{input}}\", \"fewShot\": ["
+                        + "{\"input\": \"ok\", \"label\": \"billing\"}, {\"input\": \"\\ud800\", \"label\": \"refund\"}]}"),
+                400, "invalid-request", "fewShot[1].input");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs", Map.of("useCase",
+                key + "\u0000")), 400, "invalid-request", "useCase");
+
+        // a query parameter is not checked on its way in: the database's refusal is still the client's 400
+        HttpResponse<String> query = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(http.getRootUri() + "/api/feedback?useCase=a%00b"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "engineer:engineer-dev".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(query.statusCode()).as(query.body()).isEqualTo(400);
+        assertThat(query.body()).contains(PROBLEM + "invalid-request");
+
+        assertThat(count("interaction")).isEqualTo(interactions);
+        assertThat(count("feedback")).isEqualTo(feedback);
+        assertThat(count("use_case")).isEqualTo(useCases);
+        assertThat(count("lifecycle_run")).isEqualTo(runs);
+        assertThat(count("prompt_version")).isEqualTo(prompts);
     }
 
     @Test

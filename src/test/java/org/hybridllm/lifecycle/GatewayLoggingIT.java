@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +37,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's interaction log under stress: with its queue full (the database stalled) calls still succeed and
- * the drops are counted, never silent; across a graceful shutdown every call that was answered is logged.
+ * the drops are counted, never silent; across a graceful shutdown every call that was answered is logged; a call
+ * the database cannot store is quarantined and holds up no other.
  */
 class GatewayLoggingIT {
 
@@ -118,6 +121,119 @@ class GatewayLoggingIT {
         }
     }
 
+    /**
+     * The issue: one NUL in a chat message made the writer retry its batch for ever and every later call queue
+     * behind it. Now the NUL call is served, kept in interaction_quarantine (exactly, as escaped JSON) and
+     * counted, and the 500 calls after it are logged; so is one whose {@code user} holds a NUL, and one the
+     * database itself refuses (a check constraint this test adds), which carries its SQLSTATE.
+     */
+    @Test
+    void aCallTheDatabaseCannotStoreIsQuarantinedAndHoldsUpNoOther() throws Exception {
+        try (ConfigurableApplicationContext app = app()) {
+            String useCase = "gw-nul";
+            OpenAIClient client = client(app, useCase);
+            MeterRegistry meters = app.getBean(MeterRegistry.class);
+            JdbcClient jdbc = app.getBean(JdbcClient.class);
+            long useCaseId = jdbc.sql("select id from use_case where key = ?").param(useCase).query(Long.class)
+                    .single();
+            String nulInput = "I was charged twice\u0000 for one order";
+            var nulCall = client.chat().completions().withRawResponse().create(params(useCase, nulInput));
+            assertThat(nulCall.statusCode()).isEqualTo(200);
+            assertThat(nulCall.parse().choices().getFirst().message().content()).contains("billing");
+            String nulCallId = nulCall.headers().values("X-Lifecycle-Interaction-Id").getFirst();
+            String nulUserId = client.chat().completions().withRawResponse()
+                    .create(params(useCase, "where is my refund").toBuilder().user("customer\u0000 42").build())
+                    .headers().values("X-Lifecycle-Interaction-Id").getFirst();
+
+            List<String> answered = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                answered.add(client.chat().completions().withRawResponse().create(params(useCase, "ticket " + i))
+                        .headers().values("X-Lifecycle-Interaction-Id").getFirst());
+            }
+            awaitTrue(() -> jdbc.sql("select count(*) from interaction where use_case_id = ? and call_id is not null")
+                    .param(useCaseId).query(Long.class).single() == 500);
+            assertThat(jdbc.sql("select count(*) from interaction where call_id = any(?::uuid[])")
+                    .param(answered.toArray(String[]::new)).query(Long.class).single()).isEqualTo(500);
+
+            // the NUL calls: not interactions, but quarantined as they were (the payload is JSON, U+0000 escaped)
+            assertThat(jdbc.sql("select count(*) from interaction where call_id in (?::uuid, ?::uuid)")
+                    .params(nulCallId, nulUserId).query(Long.class).single()).isZero();
+            Map<String, Object> quarantined = jdbc.sql("""
+                            select use_case_id, payload::text as payload, sql_state, reason
+                            from interaction_quarantine where call_id = ?::uuid""").param(nulCallId).query()
+                    .singleRow();
+            assertThat(quarantined.get("use_case_id")).isEqualTo(useCaseId);
+            assertThat(quarantined.get("sql_state")).isNull();
+            assertThat(quarantined.get("reason")).isEqualTo(
+                    "text PostgreSQL cannot store: input holds U+0000 (NUL) at index 19");
+            JsonNode payload = new ObjectMapper().readTree((String) quarantined.get("payload"));
+            assertThat(payload.path("input").asText()).isEqualTo(nulInput);
+            assertThat(payload.path("output").asText()).isEqualTo("billing");
+            assertThat(payload.path("call_id").asText()).isEqualTo(nulCallId);
+            assertThat(jdbc.sql("select reason from interaction_quarantine where call_id = ?::uuid")
+                    .param(nulUserId).query(String.class).single()).contains("subject_id holds U+0000");
+            assertThat(meters.get("lifecycle.gateway.log.quarantined").counter().count()).isEqualTo(2);
+            assertThat(dropped(meters)).isZero();
+
+            // feedback on a quarantined call says why it cannot attach
+            String port = app.getEnvironment().getProperty("local.server.port");
+            HttpResponse<String> feedback = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/v1/feedback"))
+                    .header("Authorization", "Bearer " + apiKeys.get(useCase))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"interaction_id\": \"" + nulCallId
+                            + "\", \"rating\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(feedback.statusCode()).isEqualTo(404);
+            assertThat(feedback.body()).contains("interaction_not_logged");
+            // feedback is stored: text it cannot hold is refused, naming the parameter, in OpenAI's format
+            long feedbackBefore = jdbc.sql("select count(*) from feedback").query(Long.class).single();
+            HttpResponse<String> nulComment = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/v1/feedback"))
+                    .header("Authorization", "Bearer " + apiKeys.get(useCase))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"interaction_id\": \"" + answered.getFirst()
+                            + "\", \"rating\": 1, \"comment\": \"bad\\u0000\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(nulComment.statusCode()).as(nulComment.body()).isEqualTo(400);
+            JsonNode error = new ObjectMapper().readTree(nulComment.body()).path("error");
+            assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(error.path("param").asText()).isEqualTo("comment");
+            assertThat(jdbc.sql("select count(*) from feedback").query(Long.class).single()).isEqualTo(feedbackBefore);
+
+            // a row the database itself refuses: written again one by one, the refused one quarantined
+            jdbc.sql("alter table interaction add constraint test_no_poison check (input not like '%poison%')"
+                    + " not valid").update();
+            try {
+                List<String> around = new ArrayList<>();
+                String poisonId = null;
+                for (int i = 0; i < 40; i++) {
+                    String id = client.chat().completions().withRawResponse()
+                            .create(params(useCase, i == 20 ? "poison pill" : "after " + i)).headers()
+                            .values("X-Lifecycle-Interaction-Id").getFirst();
+                    if (i == 20) {
+                        poisonId = id;
+                    } else {
+                        around.add(id);
+                    }
+                }
+                String refused = poisonId;
+                awaitTrue(() -> jdbc.sql("select count(*) from interaction_quarantine where call_id = ?::uuid")
+                        .param(refused).query(Long.class).single() == 1);
+                awaitTrue(() -> jdbc.sql("select count(*) from interaction where call_id = any(?::uuid[])")
+                        .param(around.toArray(String[]::new)).query(Long.class).single() == 39);
+                Map<String, Object> row = jdbc.sql("select sql_state, reason from interaction_quarantine"
+                        + " where call_id = ?::uuid").param(refused).query().singleRow();
+                assertThat(row.get("sql_state")).isEqualTo("23514");
+                assertThat((String) row.get("reason")).contains("test_no_poison").doesNotContain("poison pill");
+                assertThat(meters.get("lifecycle.gateway.log.quarantined").counter().count()).isEqualTo(3);
+            } finally {
+                jdbc.sql("alter table interaction drop constraint test_no_poison").update();
+            }
+        }
+    }
+
+    private static final Map<String, String> apiKeys = new ConcurrentHashMap<>();
+
     private static ConfigurableApplicationContext app(String... overrides) {
         List<String> properties = new ArrayList<>(List.of(
                 "lifecycle.providers.upstream.base-url=" + UPSTREAM.baseUrl(),
@@ -139,6 +255,7 @@ class GatewayLoggingIT {
         HttpResponse<String> created = HttpClient.newHttpClient().send(create, HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String key = new ObjectMapper().readTree(created.body()).path("key").asText();
+        apiKeys.put(useCase, key);
         return OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + port + "/v1").apiKey(key).maxRetries(0)
                 .build();
     }

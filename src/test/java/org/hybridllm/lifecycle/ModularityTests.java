@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import net.sourceforge.plantuml.FileFormat;
 import net.sourceforge.plantuml.FileFormatOption;
 import net.sourceforge.plantuml.SourceStringReader;
 import org.junit.jupiter.api.Test;
+import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
+import org.springframework.modulith.core.DependencyDepth;
 import org.springframework.modulith.docs.Documenter;
 
 /**
@@ -27,6 +30,21 @@ class ModularityTests {
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {
         MODULES.verify();
+    }
+
+    /**
+     * The webhook owns the protocol, not the effects: the modules that own them implement its handler
+     * interfaces (RunStartEvents, FeedbackBatchEvents, FineTuneCallbackEvents), so it needs none of them.
+     */
+    @Test
+    void theWebhookDependsOnNoModuleThatOwnsAnEventsEffect() {
+        ApplicationModule webhook = MODULES.getModuleByName("webhook").orElseThrow();
+        assertThat(webhook.getDependencies(MODULES, DependencyDepth.ALL).uniqueModules()
+                .map(ApplicationModule::getName)).doesNotContain("run", "feedback", "finetune");
+        for (String owner : List.of("run", "feedback", "finetune")) {
+            assertThat(MODULES.getModuleByName(owner).orElseThrow().getDependencies(MODULES)
+                    .containsModuleNamed("webhook")).as(owner + " implements a webhook handler").isTrue();
+        }
     }
 
     @Test

@@ -147,6 +147,56 @@ class WebhookIT {
                 .isEqualTo(422);
     }
 
+    /** U+0000 or an unpaired surrogate anywhere in an event: 400 naming the field, no delivery, nothing stored. */
+    @Test
+    void textPostgresCannotStoreIsRefusedNamingTheFieldAndStoresNothing() throws Exception {
+        String secret = "feedback-test-secret";
+        String key = "fb-nul-" + UUID.randomUUID();
+        String item = "{\"externalId\":\"" + key + "-1\",\"input\":\"charged twice\",\"output\":\"billing\","
+                + "\"rating\":-1,\"comment\":\"COMMENT\"}";
+        String batch = "{\"type\":\"feedback.batch\",\"id\":\"" + key + "\",\"data\":{\"useCase\":\""
+                + SampleDataLoader.USE_CASE + "\",\"items\":[ITEMS]}}";
+        long feedbackBefore = count("feedback");
+        long interactionsBefore = count("interaction");
+        long deliveries = count("webhook_delivery");
+        long auditBefore = jdbc.sql("select count(*) from audit_event where action = 'WEBHOOK_REJECTED'")
+                .query(Long.class).single();
+        String now = String.valueOf(Instant.now().getEpochSecond());
+
+        String nul = batch.replace("ITEMS", item.replace("COMMENT", "wrong queue\\u0000!"));
+        HttpResponse<String> refused = send("feedback", now, WebhookSignature.sign(secret, now, bytes(nul)), null, nul);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(refused.body()).contains("\"field\":\"data.items[0].comment\"",
+                "https://hybridllm.org/problems/invalid-request", "U+0000");
+
+        String surrogate = batch.replace("ITEMS", item.replace("COMMENT", "fine") + ","
+                + item.replace(key + "-1", key + "-2").replace("charged twice", "charged \\ud83d twice"));
+        refused = send("feedback", now, WebhookSignature.sign(secret, now, bytes(surrogate)), null, surrogate);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"field\":\"data.items[1].input\"", "unpaired surrogate U+D83D");
+
+        String run = "{\"type\":\"run.start\",\"id\":\"" + key + "\",\"data\":{\"useCase\":\"x\\u0000\"}}";
+        refused = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(run)), null, run);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"field\":\"data.useCase\"");
+
+        assertThat(count("feedback")).isEqualTo(feedbackBefore);
+        assertThat(count("interaction")).isEqualTo(interactionsBefore);
+        assertThat(count("webhook_delivery")).isEqualTo(deliveries);
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'WEBHOOK_REJECTED'").query(Long.class)
+                .single() - auditBefore).isEqualTo(3);
+
+        // the same batch with storable text is accepted (a pair of surrogates, an emoji, is fine)
+        String fine = batch.replace("ITEMS", item.replace("COMMENT", "wrong queue \\ud83d\\ude00"));
+        HttpResponse<String> accepted = send("feedback", now, WebhookSignature.sign(secret, now, bytes(fine)), null,
+                fine);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(jdbc.sql("select f.comment from feedback f join interaction i on i.id = f.interaction_id"
+                + " where i.external_id = ?").param(key + "-1").query(String.class).single())
+                .isEqualTo("wrong queue \ud83d\ude00");
+    }
+
     @Test
     void aFineTuneCallbackForAnUnknownJobIsRefusedAndForAKnownOneIsCorrelated() throws Exception {
         String secret = "fine-tuning-test-secret";

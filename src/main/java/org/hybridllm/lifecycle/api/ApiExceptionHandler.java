@@ -1,8 +1,10 @@
 package org.hybridllm.lifecycle.api;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -23,11 +25,53 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import java.util.Locale;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 
-/** Every API error as RFC 9457 problem details with a stable type; never a stack trace. */
+/**
+ * Every API error as RFC 9457 problem details with a stable type; never a stack trace. The one place where the
+ * refusals services throw ({@link ApiException}: {@link InvalidInput}, {@link NotFound}, {@link Conflict},
+ * {@link Unavailable}, {@link Refused}) become problems ({@link #toProblem}).
+ */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    /** SQLSTATEs of text PostgreSQL refused: character_not_in_repertoire (e.g. 0x00), untranslatable_character. */
+    private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
+
+    /** The status an {@link ApiException} is answered with. */
+    public static HttpStatus status(ApiException e) {
+        return switch (e) {
+            case InvalidInput invalid -> HttpStatus.BAD_REQUEST;
+            case NotFound notFound -> HttpStatus.NOT_FOUND;
+            case Conflict conflict -> HttpStatus.CONFLICT;
+            case Unavailable unavailable -> HttpStatus.SERVICE_UNAVAILABLE;
+            case Refused refused -> refused.status();
+        };
+    }
+
+    /** The problem an {@link ApiException} is answered with (also recorded as a webhook's answer). */
+    public static ProblemDetail toProblem(ApiException e) {
+        HttpStatus status = status(e);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, e.detail());
+        body.setType(URI.create(ApiProblems.TYPE_BASE + e.slug()));
+        body.setTitle(switch (e) {
+            case InvalidInput invalid -> "Invalid request";
+            case NotFound notFound -> "Not found";
+            case Conflict conflict -> "Conflict";
+            case Unavailable unavailable -> "Service unavailable";
+            case Refused refused -> refused.title();
+        });
+        e.properties().forEach(body::setProperty);
+        if (e.instance() != null) {
+            body.setInstance(e.instance());
+        }
+        return body;
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> refused(ApiException e) {
+        ProblemDetail body = toProblem(e);
+        return ResponseEntity.status(body.getStatus()).body(body);
+    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -48,6 +92,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
         String detail = "The request body is not valid JSON for this endpoint";
+        UnstorableTextException unstorable = cause(ex, UnstorableTextException.class);
+        if (unstorable != null) {
+            ProblemDetail body = toProblem(unstorable.toInvalidInput());
+            return ResponseEntity.badRequest().body(body);
+        }
         if (ex.getCause() instanceof InvalidFormatException format
                 && !format.getPath().isEmpty()) {
             String field = format.getPath().get(format.getPath().size() - 1).getFieldName();
@@ -96,12 +145,28 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 || ex instanceof AuthenticationException) {
             throw ex; // Spring Security answers these (401 / 403)
         }
+        SQLException refusedText = cause(ex, SQLException.class);
+        if (refusedText != null && UNSTORABLE_TEXT.contains(refusedText.getSQLState())) {
+            // input that reached the database without being checked (e.g. a query parameter): still the client's
+            log.warn("The database refused text from a request: {}", refusedText.getMessage());
+            return ResponseEntity.badRequest().body(invalid("The request holds text that cannot be stored "
+                    + "(U+0000 or an unpaired surrogate); remove or replace it."));
+        }
         log.error("Unexpected error", ex);
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged.");
         body.setType(URI.create(ApiProblems.TYPE_BASE + "internal-error"));
         body.setTitle("Internal error");
         return ResponseEntity.internalServerError().body(body);
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static ProblemDetail invalid(String detail) {

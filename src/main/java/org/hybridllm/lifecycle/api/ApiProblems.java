@@ -7,7 +7,9 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * RFC 9457 problem details with stable type URIs ({@code https://hybridllm.org/problems/<slug>}), thrown as
- * exceptions and rendered by Spring MVC's problem-details support.
+ * exceptions and rendered by Spring MVC's problem-details support. Services of the gateway, feedback, webhook and
+ * run modules throw {@link ApiException}s instead (mapped in {@link ApiExceptionHandler}); the other modules still
+ * use these until they move over.
  */
 public final class ApiProblems {
 

@@ -17,10 +17,10 @@ public record Page<T>(List<T> items, int page, int size, long totalItems, long t
 
         public PageRequest {
             if (page < 0) {
-                throw ApiProblems.invalid("page", "page must be 0 or more.");
+                throw new InvalidInput("page", "page must be 0 or more.");
             }
             if (size < 1 || size > MAX_SIZE) {
-                throw ApiProblems.invalid("size", "size must be between 1 and " + MAX_SIZE + ".");
+                throw new InvalidInput("size", "size must be between 1 and " + MAX_SIZE + ".");
             }
         }
 

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.Principal;
 import java.util.UUID;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.api.InvalidInput;
 import org.hybridllm.lifecycle.api.Page;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
@@ -71,15 +71,15 @@ public class FeedbackController {
         Long promptVersionId = null;
         if (useCase != null) {
             UseCase found = useCases.findByKey(useCase)
-                    .orElseThrow(() -> ApiProblems.invalid("useCase", "Unknown use case '" + useCase + "'."));
+                    .orElseThrow(() -> new InvalidInput("useCase", "Unknown use case '" + useCase + "'."));
             useCaseId = found.id();
             if (promptVersion != null) {
                 promptVersionId = prompts.findByVersion(found.id(), promptVersion).map(PromptVersion::id)
-                        .orElseThrow(() -> ApiProblems.invalid("promptVersion", "Use case '" + useCase
+                        .orElseThrow(() -> new InvalidInput("promptVersion", "Use case '" + useCase
                                 + "' has no prompt version " + promptVersion + "."));
             }
         } else if (promptVersion != null) {
-            throw ApiProblems.invalid("promptVersion", "promptVersion numbers are per use case: give useCase too.");
+            throw new InvalidInput("promptVersion", "promptVersion numbers are per use case: give useCase too.");
         }
         return Page.of(feedback.find(useCaseId, promptVersionId, run, request.offset(), request.size()), request,
                 feedback.count(useCaseId, promptVersionId, run));

@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.api.StorableText;
+import org.hybridllm.lifecycle.api.StorableTextModule;
+import org.hybridllm.lifecycle.api.UnstorableTextException;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
 import org.hybridllm.lifecycle.usecase.UseCase;
@@ -23,13 +26,13 @@ import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.ErrorResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Takes feedback in, one item or a stream of them, all or nothing: every item is checked before it is written,
  * a bad item (naming its line and field) rolls the whole request back. A stream is read line by line and written
- * in chunks, so a batch of any size is never held in memory.
+ * in chunks, so a batch of any size is never held in memory. Refusals are {@link InvalidInput}s naming the field;
+ * text PostgreSQL cannot store (U+0000, an unpaired surrogate) is refused like any other bad value.
  */
 @Service
 public class FeedbackIngest {
@@ -56,8 +59,9 @@ public class FeedbackIngest {
         this.writer = writer;
         this.transaction = transaction;
         this.audit = audit;
-        // strict: a misspelt field ("raiting") is an error, not silently ignored feedback
-        this.itemReader = json.readerFor(FeedbackItem.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // strict: a misspelt field ("raiting") is an error, not silently ignored feedback; so is unstorable text
+        this.itemReader = StorableTextModule.strict(json).readerFor(FeedbackItem.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /** One item; answers with the ids of the interaction and feedback rows. */
@@ -87,7 +91,7 @@ public class FeedbackIngest {
         for (int i = 0; i < items.size(); i++) {
             try {
                 rows.add(check(items.get(i), context));
-            } catch (ErrorResponseException bad) {
+            } catch (InvalidInput bad) {
                 throw prefixed(bad, fieldPrefix + "[" + i + "]", "Item " + i);
             }
         }
@@ -113,12 +117,14 @@ public class FeedbackIngest {
     public FeedbackItem parse(JsonNode node) {
         try {
             return itemReader.readValue(node);
+        } catch (UnstorableTextException e) {
+            throw e.toInvalidInput();
         } catch (UnrecognizedPropertyException e) {
-            throw ApiProblems.invalid(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
+            throw new InvalidInput(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
         } catch (IOException e) {
             String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
                     ? m.getPath().get(m.getPath().size() - 1).getFieldName() : null;
-            throw ApiProblems.invalid(field == null ? "body" : field, field == null ? "Not a feedback object."
+            throw new InvalidInput(field == null ? "body" : field, field == null ? "Not a feedback object."
                     : "Field '" + field + "' has an invalid value.");
         }
     }
@@ -141,7 +147,7 @@ public class FeedbackIngest {
                     }
                     try {
                         chunk.add(check(parse(line), context));
-                    } catch (ErrorResponseException bad) {
+                    } catch (InvalidInput bad) {
                         throw prefixed(bad, null, "Line " + lineNumber);
                     }
                     items++;
@@ -151,13 +157,13 @@ public class FeedbackIngest {
                     }
                 }
             } catch (IOException e) {
-                throw ApiProblems.invalid("body", "The request body could not be read: " + e.getMessage());
+                throw new InvalidInput("body", "The request body could not be read: " + e.getMessage());
             }
             if (!chunk.isEmpty()) {
                 created += writer.write(chunk, user).interactionsCreated();
             }
             if (items == 0) {
-                throw ApiProblems.invalid("body", "The body holds no feedback lines.");
+                throw new InvalidInput("body", "The body holds no feedback lines.");
             }
             audit.record(user, "FEEDBACK_INGESTED", "feedback", null, null,
                     Map.of("items", items, "interactionsCreated", created, "format", "ndjson"));
@@ -175,10 +181,8 @@ public class FeedbackIngest {
             }
             if (c != '\r') {
                 if (line.length() == MAX_LINE_CHARS) {
-                    ErrorResponseException tooLong = ApiProblems.invalid("body", "Line " + lineNumber
-                            + " is longer than " + MAX_LINE_CHARS + " characters.");
-                    tooLong.getBody().setProperty("line", lineNumber);
-                    throw tooLong;
+                    throw new InvalidInput("body", "Line " + lineNumber + " is longer than " + MAX_LINE_CHARS
+                            + " characters.").with("line", lineNumber);
                 }
                 line.append((char) c);
             }
@@ -190,36 +194,46 @@ public class FeedbackIngest {
         try {
             FeedbackItem item = itemReader.readValue(line);
             if (item == null) {
-                throw ApiProblems.invalid("body", "Expected a JSON object.");
+                throw new InvalidInput("body", "Expected a JSON object.");
             }
             return item;
+        } catch (UnstorableTextException e) {
+            throw e.toInvalidInput();
         } catch (UnrecognizedPropertyException e) {
-            throw ApiProblems.invalid(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
+            throw new InvalidInput(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
         } catch (JsonMappingException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
             if (field == null) {
-                throw ApiProblems.invalid("body", "Not a feedback object: " + e.getOriginalMessage());
+                throw new InvalidInput("body", "Not a feedback object: " + e.getOriginalMessage());
             }
-            throw ApiProblems.invalid(field, "Field '" + field + "' has an invalid value.");
+            throw new InvalidInput(field, "Field '" + field + "' has an invalid value.");
         } catch (JsonProcessingException e) {
-            throw ApiProblems.invalid("body", "Not a JSON object: " + e.getOriginalMessage());
+            throw new InvalidInput("body", "Not a JSON object: " + e.getOriginalMessage());
         }
     }
 
     /** Checks one item against its use case; cached lookups keep a long stream to one query per use case. */
     private FeedbackWriter.Row check(FeedbackItem item, Context context) {
+        // items built in code (the gateway's feedback) were not bound by the strict reader
+        StorableText.require("useCase", item.useCase());
+        StorableText.require("externalId", item.externalId());
+        StorableText.require("input", item.input());
+        StorableText.require("output", item.output());
+        StorableText.require("subjectId", item.subjectId());
+        StorableText.require("correctedOutput", item.correctedOutput());
+        StorableText.require("comment", item.comment());
         if (item.useCase() == null || item.useCase().isBlank()) {
-            throw ApiProblems.invalid("useCase", "useCase is required.");
+            throw new InvalidInput("useCase", "useCase is required.");
         }
         UseCase useCase = context.useCase(item.useCase());
         if (item.rating() == null && item.correctedOutput() == null && item.comment() == null) {
-            throw ApiProblems.invalid("rating", "Feedback needs a rating, a correctedOutput or a comment.");
+            throw new InvalidInput("rating", "Feedback needs a rating, a correctedOutput or a comment.");
         }
         if (item.rating() != null && item.rating() != 1 && item.rating() != -1) {
-            throw ApiProblems.invalid("rating", "rating must be 1 (good) or -1 (bad).");
+            throw new InvalidInput("rating", "rating must be 1 (good) or -1 (bad).");
         }
         if (item.correctedOutput() != null && !useCase.labelNames().contains(item.correctedOutput())) {
-            throw ApiProblems.invalid("correctedOutput", "correctedOutput '" + item.correctedOutput()
+            throw new InvalidInput("correctedOutput", "correctedOutput '" + item.correctedOutput()
                     + "' is not one of the use case's labels " + useCase.labelNames() + ".");
         }
         checkLength("comment", item.comment());
@@ -230,21 +244,21 @@ public class FeedbackIngest {
         if (item.interactionId() != null) {
             if (item.input() != null || item.output() != null || item.externalId() != null
                     || item.promptVersion() != null || item.subjectId() != null) {
-                throw ApiProblems.invalid("interactionId", "Give either interactionId (an interaction already "
+                throw new InvalidInput("interactionId", "Give either interactionId (an interaction already "
                         + "recorded) or the interaction itself (input, output, ...), not both.");
             }
             if (!writer.interactionBelongsTo(item.interactionId(), useCase.id())) {
-                throw ApiProblems.invalid("interactionId", "No interaction " + item.interactionId()
+                throw new InvalidInput("interactionId", "No interaction " + item.interactionId()
                         + " in use case '" + useCase.key() + "'.");
             }
         } else {
             if (item.input() == null || item.input().isBlank()) {
-                throw ApiProblems.invalid("input", "input is required (or interactionId of a recorded interaction).");
+                throw new InvalidInput("input", "input is required (or interactionId of a recorded interaction).");
             }
             checkLength("input", item.input());
             checkLength("output", item.output());
             if (item.externalId() != null && (item.externalId().isBlank() || item.externalId().length() > 200)) {
-                throw ApiProblems.invalid("externalId", "externalId must be 1-200 characters.");
+                throw new InvalidInput("externalId", "externalId must be 1-200 characters.");
             }
         }
         return new FeedbackWriter.Row(useCase.id(), item.interactionId(), item.externalId(), promptVersionId,
@@ -254,16 +268,15 @@ public class FeedbackIngest {
 
     private static void checkLength(String field, String value) {
         if (value != null && value.length() > MAX_TEXT_CHARS) {
-            throw ApiProblems.invalid(field, field + " is longer than " + MAX_TEXT_CHARS + " characters.");
+            throw new InvalidInput(field, field + " is longer than " + MAX_TEXT_CHARS + " characters.");
         }
     }
 
-    private static ErrorResponseException prefixed(ErrorResponseException bad, String fieldPrefix, String where) {
-        Object field = bad.getBody().getProperties() == null ? null : bad.getBody().getProperties().get("field");
-        ErrorResponseException e = ApiProblems.invalid(fieldPrefix == null ? String.valueOf(field)
-                : fieldPrefix + "." + field, where + ": " + bad.getBody().getDetail());
+    private static InvalidInput prefixed(InvalidInput bad, String fieldPrefix, String where) {
+        InvalidInput e = new InvalidInput(fieldPrefix == null ? String.valueOf(bad.field())
+                : fieldPrefix + "." + bad.field(), where + ": " + bad.detail());
         if (fieldPrefix == null) {
-            e.getBody().setProperty("line", Long.parseLong(where.substring("Line ".length())));
+            e.with("line", Long.parseLong(where.substring("Line ".length())));
         }
         return e;
     }
@@ -275,7 +288,7 @@ public class FeedbackIngest {
         UseCase useCase(String key) {
             UseCase useCase = useCasesByKey.computeIfAbsent(key, k -> useCases.findByKey(k).orElse(null));
             if (useCase == null) {
-                throw ApiProblems.invalid("useCase", "Unknown use case '" + key + "'.");
+                throw new InvalidInput("useCase", "Unknown use case '" + key + "'.");
             }
             return useCase;
         }
@@ -289,7 +302,7 @@ public class FeedbackIngest {
                 return ids;
             }).get(version);
             if (id == null) {
-                throw ApiProblems.invalid("promptVersion", "Use case '" + useCase.key() + "' has no prompt version "
+                throw new InvalidInput("promptVersion", "Use case '" + useCase.key() + "' has no prompt version "
                         + version + ".");
             }
             return id;

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.api.NotFound;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.artifact.Sha256;
@@ -55,7 +56,7 @@ public class ApiKeys {
     @Transactional
     public Created create(String name, String useCaseKey, String createdBy) {
         if (name == null || name.isBlank() || name.length() > 200) {
-            throw ApiProblems.invalid("name", "A key needs a name (the application using it), at most 200 characters.");
+            throw new InvalidInput("name", "A key needs a name (the application using it), at most 200 characters.");
         }
         Long useCaseId = useCaseKey == null ? null : useCases.require(useCaseKey).id();
         byte[] secret = new byte[32];
@@ -74,7 +75,7 @@ public class ApiKeys {
 
     @Transactional
     public ApiKeyRepository.ApiKey revoke(long id, String revokedBy) {
-        var key = keys.find(id).orElseThrow(() -> ApiProblems.notFound("gateway key", id));
+        var key = keys.find(id).orElseThrow(() -> new NotFound("gateway-key", id));
         if (keys.revoke(id, revokedBy)) {
             audit.record(revokedBy, "GATEWAY_KEY_REVOKED", "gateway_api_key", id, null, Map.of("name", key.name()));
         }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hybridllm.lifecycle.api.StorableText;
 import org.hybridllm.lifecycle.feedback.FeedbackIngest;
 import org.hybridllm.lifecycle.feedback.FeedbackItem;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
@@ -32,6 +33,10 @@ import org.springframework.web.bind.annotation.RestController;
  * prompt version replaces the caller's system prompt, and its champion (or, for the canary share, its challenger)
  * answers. Sampling parameters are the use case's, not the caller's. Streaming answers the same completion as
  * server-sent chunks.
+ * <p>
+ * Text PostgreSQL cannot store (U+0000, an unpaired surrogate) in a chat request is served like any other, as
+ * OpenAI would serve it; the interaction log then keeps the call in its quarantine instead of as an interaction
+ * ({@link InteractionLog}). Feedback is stored, so there it is refused (400 naming the parameter).
  */
 @RestController
 @RequestMapping("/v1")
@@ -47,17 +52,20 @@ class ChatCompletionsController {
     private final FeedbackIngest feedback;
     private final InteractionLog interactions;
     private final GatewayCallRepository calls;
+    private final InteractionQuarantine quarantine;
     /** Writes exactly OpenAI's shapes, nulls included (the app's mapper leaves nulls out). */
     private final ObjectMapper wire = new ObjectMapper();
 
     ChatCompletionsController(ApiKeys keys, GatewayService gateway, UseCaseRepository useCases,
-                              FeedbackIngest feedback, InteractionLog interactions, GatewayCallRepository calls) {
+                              FeedbackIngest feedback, InteractionLog interactions, GatewayCallRepository calls,
+                              InteractionQuarantine quarantine) {
         this.keys = keys;
         this.gateway = gateway;
         this.useCases = useCases;
         this.feedback = feedback;
         this.interactions = interactions;
         this.calls = calls;
+        this.quarantine = quarantine;
     }
 
     @PostMapping("/chat/completions")
@@ -70,7 +78,7 @@ class ChatCompletionsController {
         String useCaseKey = useCaseHeader != null && !useCaseHeader.isBlank() ? useCaseHeader.strip()
                 : model.startsWith(GatewayRoutes.MODEL_PREFIX) ? model.substring(GatewayRoutes.MODEL_PREFIX.length())
                 : null;
-        if (useCaseKey == null) {
+        if (useCaseKey == null || !StorableText.isStorable(useCaseKey)) { // no use case key holds a NUL
             throw GatewayError.modelNotFound(model);
         }
         String input = lastUserMessage(request);
@@ -129,6 +137,7 @@ class ChatCompletionsController {
                                  @RequestBody(required = false) byte[] body) {
         ApiKeys.Caller caller = keys.authenticate(authorization);
         JsonNode request = parse(body);
+        StorableText.require(request); // feedback is stored: refused naming the parameter (GatewayErrorHandler)
         UUID callId;
         try {
             callId = UUID.fromString(text(request, "interaction_id", true));
@@ -139,6 +148,14 @@ class ChatCompletionsController {
         var logged = calls.findByCallId(callId);
         if (logged.isEmpty() && interactions.awaitWritten(Duration.ofSeconds(5))) {
             logged = calls.findByCallId(callId); // it was still on its way to the log
+        }
+        if (logged.isEmpty()) {
+            var quarantined = quarantine.useCaseOf(callId);
+            if (quarantined.isPresent() && (caller.useCaseId() == null || caller.useCaseId() == quarantined.get())) {
+                throw new GatewayError(HttpStatus.NOT_FOUND, "invalid_request_error", "interaction_not_logged",
+                        "interaction_id", "Interaction " + callId + " was served but could not be logged (see"
+                        + " interaction_quarantine), so feedback cannot be attached to it.");
+            }
         }
         if (logged.isEmpty() || (caller.useCaseId() != null && caller.useCaseId() != logged.get().useCaseId())) {
             throw new GatewayError(HttpStatus.NOT_FOUND, "invalid_request_error", "interaction_not_found",

@@ -6,7 +6,9 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.api.Conflict;
+import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.api.NotFound;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
@@ -76,7 +78,7 @@ class GatewayAdminController {
     @Operation(summary = "What serves a use case: champion, challenger, canary share")
     Map<String, Object> route(@PathVariable String useCase) {
         GatewayRoutes.Route route = routes.route(useCase)
-                .orElseThrow(() -> ApiProblems.notFound("use-case", useCase));
+                .orElseThrow(() -> new NotFound("use-case", useCase));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("useCase", useCase);
         body.put("model", GatewayRoutes.MODEL_PREFIX + useCase);
@@ -93,10 +95,10 @@ class GatewayAdminController {
         var found = useCases.require(useCase);
         if (request.canaryShare() == null || request.canaryShare() < 0 || request.canaryShare() > 1
                 || request.canaryShare().isNaN()) {
-            throw ApiProblems.invalid("canaryShare", "canaryShare must be a number from 0 to 1.");
+            throw new InvalidInput("canaryShare", "canaryShare must be a number from 0 to 1.");
         }
         if (request.canaryShare() > 0 && models.alias(found.id(), ModelAlias.CHALLENGER).isEmpty()) {
-            throw ApiProblems.conflict("no-pending-challenger", "Use case '" + useCase + "' has no challenger "
+            throw new Conflict("no-pending-challenger", "Use case '" + useCase + "' has no challenger "
                     + "waiting for its review: a canary share can only route traffic to a candidate that beat the "
                     + "champion and awaits approval (rejected, kept, cancelled or failed candidates serve no one).");
         }

@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Gateway calls as interactions: one array-valued insert per batch. */
+/** Gateway calls as interactions: one array-valued insert per batch (or per call, to find a refused one). */
 @Repository
 class GatewayCallRepository {
 
@@ -52,7 +52,7 @@ class GatewayCallRepository {
             outputs[i] = call.output();
             promptTokens[i] = call.promptTokens();
             completionTokens[i] = call.completionTokens();
-            latencies[i] = (int) Math.ceil(call.latencyMs());
+            latencies[i] = latencyMillis(call);
             costs[i] = call.costUsd();
             createdAt[i] = call.createdAt();
             saved[i] = savedPromptTokens.get(i);
@@ -84,6 +84,11 @@ class GatewayCallRepository {
                 return insert.executeUpdate();
             }
         });
+    }
+
+    /** The latency as stored: whole milliseconds, rounded up. */
+    static int latencyMillis(GatewayCall call) {
+        return (int) Math.ceil(call.latencyMs());
     }
 
     /** The interaction a call id was logged as, with its use case. */

@@ -2,6 +2,8 @@ package org.hybridllm.lifecycle.gateway;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.hybridllm.lifecycle.api.ApiException;
+import org.hybridllm.lifecycle.api.ApiExceptionHandler;
 import org.hybridllm.lifecycle.provider.ProviderRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,14 @@ class GatewayErrorHandler {
     }
 
     /** Refusals of the services the gateway reuses (e.g. feedback validation), in OpenAI's format. */
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Map<String, Object>> invalid(ApiException e) {
+        Object field = e.property("field");
+        return refused(new GatewayError(ApiExceptionHandler.status(e), "invalid_request_error", null,
+                field == null ? null : field.toString(), e.detail()));
+    }
+
+    /** Refusals of modules still throwing Spring's problem exceptions, in OpenAI's format. */
     @ExceptionHandler(ErrorResponseException.class)
     ResponseEntity<Map<String, Object>> invalid(ErrorResponseException e) {
         Object field = e.getBody().getProperties() == null ? null : e.getBody().getProperties().get("field");

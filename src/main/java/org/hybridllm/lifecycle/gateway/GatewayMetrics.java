@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The gateway's Micrometer meters (Prometheus at /actuator/prometheus): requests, latency, tokens and cost per use
- * case, model version and arm; errors per use case and code; the interaction log's queue, writes and drops.
+ * case, model version and arm; errors per use case and code; the interaction log's queue, writes, quarantined
+ * calls and drops.
  */
 @Component
 class GatewayMetrics {
@@ -29,14 +30,20 @@ class GatewayMetrics {
     private final Map<Series, SeriesMeters> meters = new ConcurrentHashMap<>();
     private final Counter dropped;
     private final Counter written;
+    private final Counter quarantined;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.dropped = Counter.builder("lifecycle.gateway.log.dropped")
-                .description("Gateway calls served but not logged: the interaction log's queue was full")
+                .description("Gateway calls served but not logged: the interaction log's queue was full, the app"
+                        + " stopped before they were written, or not even the quarantine could store them")
                 .register(registry);
         this.written = Counter.builder("lifecycle.gateway.log.written")
                 .description("Gateway calls logged as interactions").register(registry);
+        this.quarantined = Counter.builder("lifecycle.gateway.log.quarantined")
+                .description("Gateway calls served but stored in interaction_quarantine, not as interactions: text"
+                        + " PostgreSQL cannot hold, or a row the database refused")
+                .register(registry);
     }
 
     void served(String useCase, String model, String arm, Duration latency, int promptTokens, int completionTokens,
@@ -58,6 +65,14 @@ class GatewayMetrics {
 
     void logDropped() {
         dropped.increment();
+    }
+
+    void logDropped(long calls) {
+        dropped.increment(calls);
+    }
+
+    void logQuarantined() {
+        quarantined.increment();
     }
 
     void logWritten(int calls) {

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.api.NotFound;
 
 @RestController
 @RequestMapping("/api/runs")
@@ -61,7 +61,7 @@ public class RunController {
     @GetMapping("/{id}")
     @Operation(summary = "A run with its stages, approvals, metrics, decision and artifacts")
     public RunView get(@PathVariable UUID id) {
-        return queries.view(id).orElseThrow(() -> ApiProblems.notFound("run", id));
+        return queries.view(id).orElseThrow(() -> new NotFound("run", id));
     }
 
     @PostMapping("/{id}/resume")

@@ -5,18 +5,26 @@ import io.camunda.client.api.response.ProcessInstanceEvent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.hybridllm.lifecycle.api.Conflict;
+import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.api.NotFound;
+import org.hybridllm.lifecycle.api.Unavailable;
 import org.hybridllm.lifecycle.engine.EngineRefusals;
-import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.hybridllm.lifecycle.audit.AuditLog;
 
-/** Starts and resumes lifecycle runs: a Postgres row first (the system of record), then the process instance. */
+/**
+ * Starts and resumes lifecycle runs: a Postgres row first (the system of record), then the process instance.
+ * Refusals are the api's exceptions: an unknown use case ({@link InvalidInput}), no such run ({@link NotFound}),
+ * a run in the wrong state ({@link Conflict}), the engine not answering ({@link Unavailable}).
+ */
 @Service
 public class RunService {
 
@@ -24,7 +32,7 @@ public class RunService {
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
 
     private final RunRepository runs;
-    private final JdbcClient jdbc;
+    private final UseCaseRepository useCases;
     private final CamundaClient camunda;
     private final TransactionTemplate transaction;
     private final AuditLog audit;
@@ -32,7 +40,7 @@ public class RunService {
     private final Duration reviewEscalateAfter;
     private final ApplicationEventPublisher events;
 
-    public RunService(RunRepository runs, JdbcClient jdbc, CamundaClient camunda, TransactionTemplate transaction,
+    public RunService(RunRepository runs, UseCaseRepository useCases, CamundaClient camunda, TransactionTemplate transaction,
                       AuditLog audit, ApplicationEventPublisher events,
                       @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
                       @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
@@ -40,16 +48,15 @@ public class RunService {
         this.events = events;
         this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
-        this.jdbc = jdbc;
+        this.useCases = useCases;
         this.camunda = camunda;
         this.transaction = transaction;
         this.audit = audit;
     }
 
     public LifecycleRun start(String useCaseKey, String startedBy) {
-        Long useCaseId = jdbc.sql("select id from use_case where key = ?").param(useCaseKey).query(Long.class)
-                .optional()
-                .orElseThrow(() -> ApiProblems.invalid("useCase", "Unknown use case '" + useCaseKey + "'."));
+        long useCaseId = useCases.findByKey(useCaseKey).map(UseCase::id)
+                .orElseThrow(() -> new InvalidInput("useCase", "Unknown use case '" + useCaseKey + "'."));
         UUID runId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
             runs.insert(runId, useCaseId, startedBy);
@@ -62,9 +69,9 @@ public class RunService {
     /** Starts an INTERRUPTED run again; its completed stages return their recorded outputs (run_stage). */
     public LifecycleRun resume(UUID runId, String user) {
         LifecycleRun run = transaction.execute(status -> {
-            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> ApiProblems.notFound("run", runId));
+            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> new NotFound("run", runId));
             if (current.status() != RunStatus.INTERRUPTED) {
-                throw ApiProblems.conflict("run-not-interrupted", "Run " + runId + " is " + current.status()
+                throw new Conflict("run-not-interrupted", "Run " + runId + " is " + current.status()
                         + "; only an INTERRUPTED run can be resumed.");
             }
             runs.markResumed(runId);
@@ -82,9 +89,9 @@ public class RunService {
      */
     public LifecycleRun cancel(UUID runId, String user, String reason) {
         LifecycleRun run = transaction.execute(status -> {
-            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> ApiProblems.notFound("run", runId));
+            LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> new NotFound("run", runId));
             if (!current.status().isOpen() && current.status() != RunStatus.INTERRUPTED) {
-                throw ApiProblems.conflict("run-not-cancellable", "Run " + runId + " is " + current.status()
+                throw new Conflict("run-not-cancellable", "Run " + runId + " is " + current.status()
                         + "; only a running, waiting or interrupted run can be cancelled.");
             }
             String why = "Cancelled by " + user + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
@@ -132,7 +139,7 @@ public class RunService {
             log.warn("Could not create a process instance for run {}", runId, e);
             audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", runId, runId,
                     Map.of("reason", "engine unavailable: " + e.getMessage()));
-            throw ApiProblems.unavailable("engine-unavailable", "The process engine did not accept the run; it is "
+            throw new Unavailable("engine-unavailable", "The process engine did not accept the run; it is "
                     + "recorded as INTERRUPTED and can be resumed with POST /api/runs/" + runId + "/resume.");
         }
         if (!runs.claimProcessInstance(runId, instance.getProcessInstanceKey())) {
