@@ -44,10 +44,18 @@ class EmbeddedGatewayAddress implements EnvironmentPostProcessor {
         return "http://" + host + ":" + port;
     }
 
-    private static final class DerivedUrl extends EnumerablePropertySource<Environment> {
+    /**
+     * Holds the environment in a field, not as the property source's source object: with the environment as its
+     * source, Spring Boot's configuration property cache never settles (start-up hangs in the Camunda client's
+     * legacy property mapping).
+     */
+    private static final class DerivedUrl extends EnumerablePropertySource<String> {
+
+        private final Environment environment;
 
         DerivedUrl(Environment environment) {
-            super("lifecycle-embedded-gateway-url", environment);
+            super("lifecycle-embedded-gateway-url", URL_PROPERTY);
+            this.environment = environment;
         }
 
         @Override
@@ -60,8 +68,8 @@ class EmbeddedGatewayAddress implements EnvironmentPostProcessor {
             if (!URL_PROPERTY.equals(name)) {
                 return null;
             }
-            String address = getSource().getProperty("lifecycle.embedded-address", DEFAULT);
-            int port = getSource().getProperty("lifecycle.embedded-port", Integer.class, 26500);
+            String address = environment.getProperty("lifecycle.embedded-address", DEFAULT);
+            int port = environment.getProperty("lifecycle.embedded-port", Integer.class, 26500);
             try {
                 return clientUrl(address, port);
             } catch (IllegalArgumentException unresolvable) {

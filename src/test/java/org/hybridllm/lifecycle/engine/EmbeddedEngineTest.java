@@ -97,18 +97,6 @@ class EmbeddedEngineTest {
         }
     }
 
-    @Test
-    void theAppsClientGoesToTheBoundAddressOrToLoopbackWhenEveryInterfaceIsListenedOn() {
-        assertThat(EmbeddedGatewayAddress.clientUrl(null, 26500)).isEqualTo("http://127.0.0.1:26500");
-        assertThat(EmbeddedGatewayAddress.clientUrl("127.0.0.1", 1234)).isEqualTo("http://127.0.0.1:1234");
-        assertThat(EmbeddedGatewayAddress.clientUrl("192.0.2.7", 1234)).isEqualTo("http://192.0.2.7:1234");
-        assertThat(EmbeddedGatewayAddress.clientUrl("0.0.0.0", 1234)).isEqualTo("http://"
-                + InetAddress.getLoopbackAddress().getHostAddress().replaceAll("^(.*:.*)$", "[$1]") + ":1234");
-        assertThat(EmbeddedGatewayAddress.clientUrl("::1", 1234)).isEqualTo("http://[0:0:0:0:0:0:0:1]:1234");
-        assertThatThrownBy(() -> EmbeddedGatewayAddress.bindAddress("no-such-host.invalid"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifecycle.embedded-address");
-    }
-
     private static void connect(InetAddress address, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, port), 2_000);
