@@ -104,10 +104,11 @@ public class ApprovalService {
         details.put("evidenceSha256", evidenceSha256);
         details.put("changeTarget", changeTarget);
         audit.record(reviewer.name(), "APPROVAL_" + target.name(), "approval", approvalId, approval.runId(), details);
+        // a signal only: the process takes the decision from Postgres (RecordGateDecisionWorker); gateDecision is
+        // kept for the audit of a message that turns out to announce nothing recorded
         Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put("approvalDecision", request.decision().name());
-        variables.put("approvalDecidedBy", reviewer.name());
-        variables.put("changeTarget", changeTarget);
+        variables.put("gateDecision", request.decision().name());
+        variables.put("gateDecidedBy", reviewer.name());
         outbox.enqueue(DECIDED_MESSAGE, approvalId.toString(), variables);
         return approvals.find(approvalId).orElseThrow();
     }
