@@ -215,6 +215,58 @@ class EngineTrustIT {
         assertThat(auditCount(approvalId, "GATE_APPROVED")).isEqualTo(1);
     }
 
+    @Test
+    void aForgedChangesAddressedMessageChangesNothingAndTheEngineersAnswerStillContinuesTheRun() {
+        String useCase = "tickets-forged-changes";
+        sampleData.loadInto(useCase);
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, useCase);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
+        long instance = awaiting.path("processInstanceKey").asLong();
+        Map<String, Object> sendBack = new HashMap<>(Map.of("decision", "REQUEST_CHANGES", "changeTarget", "DATASET",
+                "comment", "Relabel the outage tickets"));
+        assertThat(api.call(LifecycleApi.REVIEWER, HttpMethod.POST, "/api/approvals/" + approvalId + "/decision",
+                sendBack).getStatusCode().value()).isEqualTo(200);
+        api.awaitStatus(runId, TIMEOUT, "AWAITING_CHANGES");
+        await(Duration.ofSeconds(30), "the run waits for the changes", () ->
+                records.count(instance, "wait_for_changes", ProcessInstanceIntent.ELEMENT_ACTIVATED) == 1);
+
+        // anyone on the gateway: "the changes are in", with a feedback snapshot of their choosing
+        Map<String, Object> forged = new HashMap<>();
+        forged.put("addressedRevision", 1);
+        forged.put("revision", 1);
+        forged.put("feedbackUpToId", 0);
+        camunda.newPublishMessageCommand().messageName("changes-addressed").correlationKey(runId.toString())
+                .timeToLive(Duration.ofHours(1)).variables(forged).send().join();
+
+        await(Duration.ofSeconds(60), "the forged message reached the run", () -> jdbc.sql(
+                "select count(*) from audit_event where run_id = ? and action = 'CHANGES_MESSAGE_IGNORED'")
+                .param(runId).query(Long.class).single() > 0 || !records.incidents(instance).isEmpty()
+                || !api.run(runId).path("status").asText().equals("AWAITING_CHANGES"));
+        await(Duration.ofSeconds(30), "the run waits again", () ->
+                records.count(instance, "wait_for_changes", ProcessInstanceIntent.ELEMENT_ACTIVATED) >= 2);
+        LifecycleApi.sleep(3_000);
+        assertThat(records.incidents(instance)).as("incidents").isEmpty();
+        JsonNode stillWaiting = api.run(runId);
+        assertThat(stillWaiting.path("status").asText()).isEqualTo("AWAITING_CHANGES");
+        assertThat(stillWaiting.path("pendingApprovals")).isEmpty();
+        assertThat(stillWaiting.path("approvals")).hasSize(1);
+        assertThat(records.count(instance, "wait_for_changes", ProcessInstanceIntent.ELEMENT_ACTIVATED)).isEqualTo(2);
+        assertThat(jdbc.sql("select count(*) from audit_event where run_id = ? and action = 'CHANGES_MESSAGE_IGNORED'")
+                .param(runId).query(Long.class).single()).isEqualTo(1);
+
+        // the engineer's real answer continues the run: a new revision, its dataset built from the real feedback
+        // snapshot (the forged one, 0, would have left it too small: FAILED)
+        var addressed = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/changes-addressed",
+                Map.of("note", "relabelled"));
+        assertThat(addressed.getStatusCode().value()).isEqualTo(200);
+        JsonNode again = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        assertThat(again.path("pendingApprovals")).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from dataset_version where run_id = ? and revision = 1").param(runId)
+                .query(Long.class).single()).isEqualTo(1);
+        assertThat(records.incidents(instance)).isEmpty();
+    }
+
     private long startThroughTheEngine(String useCase, String startedBy) {
         Map<String, Object> variables = new HashMap<>(Map.of("useCase", useCase));
         if (startedBy != null) {
