@@ -43,12 +43,14 @@ public record Approval(UUID id, UUID runId, String gateType, Status status, Stri
     public String reviewPolicy() {
         String progress = approvedBy.size() + " of " + requiredApprovals + " approved"
                 + (approvedBy.isEmpty() ? "" : " (" + String.join(", ", approvedBy) + ")");
+        String reviewers = requiredApprovals == 1 ? "1 reviewer other than '" + requestedBy + "'"
+                : requiredApprovals + " distinct reviewers, " + (requiredApprovals == 2 ? "neither" : "none")
+                + " of them '" + requestedBy + "',";
         if (!requesterVerified) {
-            return "Requester unverified: started through the engine as '" + requestedBy + "'; needs "
-                    + requiredApprovals + " distinct reviewers, neither of them '" + requestedBy + "', to approve; "
-                    + progress + ".";
+            // a gate decided before V12 has an unverified requester and still one required approval
+            return "Requester unverified: started through the engine as '" + requestedBy + "'; needs " + reviewers
+                    + " to approve; " + progress + ".";
         }
-        return "Needs " + (requiredApprovals == 1 ? "1 reviewer" : requiredApprovals + " distinct reviewers")
-                + " other than the requester '" + requestedBy + "' to approve; " + progress + ".";
+        return "Needs " + reviewers + " to approve (four-eyes); " + progress + ".";
     }
 }
