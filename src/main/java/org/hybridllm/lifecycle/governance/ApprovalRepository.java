@@ -11,13 +11,28 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ApprovalRepository {
 
-    private static final RowMapper<Approval> MAPPER = (rs, i) -> new Approval(rs.getObject("id", UUID.class),
-            rs.getObject("run_id", UUID.class), rs.getString("gate_type"),
-            Approval.Status.valueOf(rs.getString("status")), rs.getString("requested_by"),
-            rs.getString("evidence"), rs.getString("decided_by"), rs.getObject("decided_at", OffsetDateTime.class),
-            rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class), rs.getString("checklist"),
-            rs.getString("evidence_sha256"), rs.getObject("escalated_at", OffsetDateTime.class),
-            rs.getString("change_target"));
+    /** An approval row with the reviewers who approved it so far (approval_vote). */
+    private static final String SELECT = """
+            select a.*, array(select v.reviewer from approval_vote v
+                              where v.approval_id = a.id and v.decision = 'APPROVE' order by v.id) as approved_by
+            from approval a
+            """;
+
+    private static final RowMapper<Approval> MAPPER = (rs, i) -> {
+        Approval.Status status = Approval.Status.valueOf(rs.getString("status"));
+        String decidedBy = rs.getString("decided_by");
+        List<String> approvedBy = List.of((String[]) rs.getArray("approved_by").getArray());
+        if (approvedBy.isEmpty() && status == Approval.Status.APPROVED && decidedBy != null) {
+            approvedBy = List.of(decidedBy); // decided before votes were recorded (V12)
+        }
+        return new Approval(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class),
+                rs.getString("gate_type"), status, rs.getString("requested_by"), rs.getString("evidence"), decidedBy,
+                rs.getObject("decided_at", OffsetDateTime.class), rs.getString("comment"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getString("checklist"),
+                rs.getString("evidence_sha256"), rs.getObject("escalated_at", OffsetDateTime.class),
+                rs.getString("change_target"), rs.getBoolean("requester_verified"), rs.getInt("required_approvals"),
+                approvedBy);
+    };
 
     private final JdbcClient jdbc;
 
@@ -25,35 +40,37 @@ public class ApprovalRepository {
         this.jdbc = jdbc;
     }
 
-    public void insert(UUID id, UUID runId, String gateType, String requestedBy, String evidenceJson) {
+    public void insert(UUID id, UUID runId, String gateType, String requestedBy, String evidenceJson,
+                       boolean requesterVerified, int requiredApprovals) {
         jdbc.sql("""
-                        insert into approval (id, run_id, gate_type, status, requested_by, evidence)
-                        values (?, ?, ?, 'PENDING', ?, ?::jsonb)""")
-                .params(id, runId, gateType, requestedBy, evidenceJson)
+                        insert into approval (id, run_id, gate_type, status, requested_by, evidence,
+                                              requester_verified, required_approvals)
+                        values (?, ?, ?, 'PENDING', ?, ?::jsonb, ?, ?)""")
+                .params(id, runId, gateType, requestedBy, evidenceJson, requesterVerified, requiredApprovals)
                 .update();
     }
 
     public Optional<Approval> find(UUID id) {
-        return jdbc.sql("select * from approval where id = ?").param(id).query(MAPPER).optional();
+        return jdbc.sql(SELECT + " where a.id = ?").param(id).query(MAPPER).optional();
     }
 
     public Optional<Approval> findForUpdate(UUID id) {
-        return jdbc.sql("select * from approval where id = ? for update").param(id).query(MAPPER).optional();
+        return jdbc.sql(SELECT + " where a.id = ? for update of a").param(id).query(MAPPER).optional();
     }
 
     /** The run's latest approval for a gate. */
     public Optional<Approval> latestFor(UUID runId, String gateType) {
-        return jdbc.sql("select * from approval where run_id = ? and gate_type = ? order by created_at desc limit 1")
+        return jdbc.sql(SELECT + " where a.run_id = ? and a.gate_type = ? order by a.created_at desc limit 1")
                 .params(runId, gateType).query(MAPPER).optional();
     }
 
     public List<Approval> findByRun(UUID runId) {
-        return jdbc.sql("select * from approval where run_id = ? order by created_at").param(runId)
+        return jdbc.sql(SELECT + " where a.run_id = ? order by a.created_at").param(runId)
                 .query(MAPPER).list();
     }
 
     public List<Approval> findPending() {
-        return jdbc.sql("select * from approval where status = 'PENDING' order by created_at").query(MAPPER).list();
+        return jdbc.sql(SELECT + " where a.status = 'PENDING' order by a.created_at").query(MAPPER).list();
     }
 
     public void decide(UUID id, Approval.Status status, String decidedBy, String comment, String checklistJson,
@@ -66,6 +83,25 @@ public class ApprovalRepository {
                 .update();
     }
 
+    /** One reviewer's decision on a gate; at most one per reviewer (case-insensitive). */
+    public void insertVote(UUID approvalId, String reviewer, DecisionRequest.Decision decision, String comment,
+                           String checklistJson, String evidenceSha256, String changeTarget) {
+        jdbc.sql("""
+                        insert into approval_vote (approval_id, reviewer, decision, comment, checklist,
+                                                   evidence_sha256, change_target)
+                        values (?, ?, ?, ?, ?::jsonb, ?, ?)""")
+                .params(approvalId, reviewer, decision.name(), comment, checklistJson, evidenceSha256, changeTarget)
+                .update();
+    }
+
+    /** The reviewer's own decision on the gate, if they took one. */
+    public Optional<DecisionRequest.Decision> voteOf(UUID approvalId, String reviewer) {
+        return jdbc.sql("select decision from approval_vote where approval_id = ? and lower(reviewer) = lower(?)")
+                .params(approvalId, reviewer)
+                .query((rs, i) -> DecisionRequest.Decision.valueOf(rs.getString(1)))
+                .optional();
+    }
+
     /** A cancelled run's pending gates are closed, recorded as cancelled by whoever cancelled the run. */
     public int cancelPending(UUID runId, String cancelledBy, String reason) {
         return jdbc.sql("""
@@ -75,7 +111,7 @@ public class ApprovalRepository {
     }
 
     public List<Approval> findDecided(int limit) {
-        return jdbc.sql("select * from approval where status <> 'PENDING' order by decided_at desc limit ?")
+        return jdbc.sql(SELECT + " where a.status <> 'PENDING' order by a.decided_at desc limit ?")
                 .param(limit).query(MAPPER).list();
     }
 

@@ -4,19 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.ApiProblems;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.api.Jsonb;
 import org.hybridllm.lifecycle.artifact.Sha256;
-import org.hybridllm.lifecycle.run.RunRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The governance policy, enforced here and not only in a page: only reviewers decide, never on a run they
- * started (four-eyes), a rejection says why, and a decision is final. The decision, its audit event and the
- * outbox message that tells the engine are written in one transaction.
+ * started (four-eyes, names compared case-insensitively), a rejection says why, and a decision is final. Each
+ * reviewer's decision is a vote (approval_vote); a gate is approved by the approvals of
+ * {@link Approval#requiredApprovals()} distinct reviewers — one, or two for a run whose requester is unverified (started
+ * through the engine, whose client names any requester it likes) — and rejected or sent back at once by any one of
+ * them. An approval short of the required count is recorded as a partial approval and changes nothing in the
+ * process. The deciding vote, the gate's decision, its audit event and the outbox message that tells the engine are
+ * written in one transaction.
  */
 @Service
 public class ApprovalService {
@@ -25,16 +30,13 @@ public class ApprovalService {
     public static final String DECIDED_MESSAGE = "approval-decided";
 
     private final ApprovalRepository approvals;
-    private final RunRepository runs;
     private final Outbox outbox;
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    public ApprovalService(ApprovalRepository approvals, RunRepository runs, Outbox outbox, AuditLog audit,
-                           ObjectMapper json) {
+    public ApprovalService(ApprovalRepository approvals, Outbox outbox, AuditLog audit, ObjectMapper json) {
         this.json = json;
         this.approvals = approvals;
-        this.runs = runs;
         this.outbox = outbox;
         this.audit = audit;
     }
@@ -55,16 +57,27 @@ public class ApprovalService {
         if (!reviewer.hasReviewerRole()) {
             throw ApiProblems.forbidden("not-a-reviewer", "Only users with the REVIEWER role can decide a gate.");
         }
-        if (approval.requestedBy().equals(reviewer.name())) {
-            throw ApiProblems.forbidden("four-eyes",
-                    "Four-eyes rule: " + reviewer.name() + " started this run and cannot decide its gates.");
+        if (approval.requestedBy().equalsIgnoreCase(reviewer.name())) {
+            throw ApiProblems.forbidden("four-eyes", "Four-eyes rule: " + reviewer.name()
+                    + (approval.requesterVerified() ? " started this run" : " is named as the requester of this run "
+                    + "(started through the engine, unverified)") + " and cannot decide its gates.");
         }
+        Optional<DecisionRequest.Decision> own = approvals.voteOf(approvalId, reviewer.name());
         if (approval.status() != Approval.Status.PENDING) {
-            if (approval.status() == target && reviewer.name().equals(approval.decidedBy())) {
-                return approval; // a double submit: the first decision stands, nothing is recorded twice
+            boolean doubleSubmit = own.map(vote -> vote == request.decision())
+                    .orElse(approval.status() == target && reviewer.name().equals(approval.decidedBy()));
+            if (doubleSubmit) {
+                return approval; // the first decision stands, nothing is recorded twice
             }
             throw ApiProblems.conflict("already-decided", "Approval " + approvalId + " was already decided ("
                     + approval.status() + " by " + approval.decidedBy() + "); a decision is final.");
+        }
+        if (own.isPresent()) {
+            if (own.get() == request.decision()) {
+                return approval; // a double submit of a partial approval: it counts once
+            }
+            throw ApiProblems.conflict("already-decided", reviewer.name() + " already decided " + own.get()
+                    + " on approval " + approvalId + "; a decision is final. " + approval.reviewPolicy());
         }
         String comment = request.comment() == null ? null : request.comment().strip();
         if (target == Approval.Status.REJECTED && (comment == null || comment.isEmpty())) {
@@ -94,8 +107,9 @@ public class ApprovalService {
                         + String.join(", ", unticked) + ".");
             }
         }
-        approvals.decide(approvalId, target, reviewer.name(), comment, Jsonb.write(json, request.checklist()),
-                evidenceSha256, changeTarget);
+        String checklistJson = Jsonb.write(json, request.checklist());
+        approvals.insertVote(approvalId, reviewer.name(), request.decision(), comment, checklistJson, evidenceSha256,
+                changeTarget);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("gateType", approval.gateType());
         details.put("decision", request.decision().name());
@@ -103,11 +117,23 @@ public class ApprovalService {
         details.put("checklist", request.checklist());
         details.put("evidenceSha256", evidenceSha256);
         details.put("changeTarget", changeTarget);
+        details.put("requesterVerified", approval.requesterVerified());
+        details.put("requiredApprovals", approval.requiredApprovals());
+        int approvedSoFar = approval.approvedBy().size() + (target == Approval.Status.APPROVED ? 1 : 0);
+        details.put("approvals", approvedSoFar);
+        if (target == Approval.Status.APPROVED && approvedSoFar < approval.requiredApprovals()) {
+            // a partial approval: recorded, audited, and the gate keeps waiting for another reviewer
+            audit.record(reviewer.name(), "APPROVAL_PARTIALLY_APPROVED", "approval", approvalId, approval.runId(),
+                    details);
+            return approvals.find(approvalId).orElseThrow();
+        }
+        approvals.decide(approvalId, target, reviewer.name(), comment, checklistJson, evidenceSha256, changeTarget);
         audit.record(reviewer.name(), "APPROVAL_" + target.name(), "approval", approvalId, approval.runId(), details);
+        // a signal only: the process takes the decision from Postgres (RecordGateDecisionWorker); gateDecision is
+        // kept for the audit of a message that turns out to announce nothing recorded
         Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put("approvalDecision", request.decision().name());
-        variables.put("approvalDecidedBy", reviewer.name());
-        variables.put("changeTarget", changeTarget);
+        variables.put("gateDecision", request.decision().name());
+        variables.put("gateDecidedBy", reviewer.name());
         outbox.enqueue(DECIDED_MESSAGE, approvalId.toString(), variables);
         return approvals.find(approvalId).orElseThrow();
     }

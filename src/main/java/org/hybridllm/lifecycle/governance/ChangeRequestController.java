@@ -62,7 +62,8 @@ public class ChangeRequestController {
             audit.record(user.getName(), "CHANGES_ADDRESSED", "lifecycle_run", id, id, details);
             // the new revision builds from the feedback as it is now (the engineer may have added corrections)
             long feedbackUpToId = feedback.summarise(run.useCaseId()).feedbackUpToId();
-            outbox.enqueue(CHANGES_ADDRESSED_MESSAGE, id.toString(), Map.of("revision", run.revision() + 1,
+            // a signal only: CheckChangesAddressedWorker takes the revision and the snapshot from this outbox row
+            outbox.enqueue(CHANGES_ADDRESSED_MESSAGE, id.toString(), Map.of("addressedRevision", run.revision() + 1,
                     "feedbackUpToId", feedbackUpToId));
             return Map.of("runId", id, "revision", run.revision() + 1, "status", RunStatus.RUNNING);
         });

@@ -1,10 +1,12 @@
 package org.hybridllm.lifecycle.governance;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
-import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.client.annotation.Variable;
+import io.camunda.client.annotation.VariablesAsType;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,18 +22,28 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Stage "governance", step 1: opens a review (an approval row with the evidence a reviewer decides on) and puts the
  * run in AWAITING_APPROVAL. Idempotent on the approval itself: a retried job, or a resumed run, finds the gate's
- * open review (and waits for it) or its decision (and goes on without waiting).
+ * open review (and waits for it) or its decision (and goes on without waiting). The gate's policy is fixed here: a
+ * run whose requester is unverified (started through the engine) needs two distinct reviewers' approvals.
  */
 @Component
 public class OpenReviewWorker {
 
-    /** Process variables copied into the evidence a reviewer sees. */
-    static final List<String> EVIDENCE = List.of("useCaseKey", "baselineAccuracy", "baselineMacroF1",
-            "targetAccuracy", "fineTuneDecision", "decisionRationale", "datasetVersionId", "datasetVersion",
-            "datasetSha256", "trainRows", "validationRows", "testRows", "duplicatesRemoved", "piiItemsScrubbed",
-            "candidateModelVersionId", "candidateModelName", "championAccuracy", "championMacroF1",
-            "candidateAccuracy", "candidateMacroF1", "championPromptTokensPerCall", "candidatePromptTokensPerCall",
-            "testExamples", "championEvalRunId", "candidateEvalRunId");
+    static final String DEFAULT_GATE = "MODEL_PROMOTION";
+    static final int VERIFIED_REQUESTER_APPROVALS = 1;
+    static final int UNVERIFIED_REQUESTER_APPROVALS = 2;
+
+    /** The process variables a reviewer decides on, as the earlier stages output them; absent ones are left out. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evidence(String useCaseKey, Double baselineAccuracy, Double baselineMacroF1, Double targetAccuracy,
+                           String fineTuneDecision, String decisionRationale, Long datasetVersionId,
+                           Integer datasetVersion, String datasetSha256, Integer trainRows, Integer validationRows,
+                           Integer testRows, Integer duplicatesRemoved, Integer piiItemsScrubbed,
+                           Long candidateModelVersionId, String candidateModelName, Double championAccuracy,
+                           Double championMacroF1, Double candidateAccuracy, Double candidateMacroF1,
+                           Double championPromptTokensPerCall, Double candidatePromptTokensPerCall,
+                           Integer testExamples, Long championEvalRunId, Long candidateEvalRunId) {
+    }
 
     public record ReviewOpened(String approvalId, boolean alreadyDecided, String approvalDecision) {
     }
@@ -52,14 +64,14 @@ public class OpenReviewWorker {
     }
 
     @JobWorker(type = "lifecycle.governance.open-review")
-    public ReviewOpened open(ActivatedJob job) {
-        UUID runId = StageExecutor.runIdOf(job);
-        Map<String, Object> variables = job.getVariablesAsMap();
-        String gateType = String.valueOf(variables.getOrDefault("gateType", "MODEL_PROMOTION"));
-        return transaction.execute(status -> open(runId, gateType, variables));
+    public ReviewOpened open(@Variable("runId") String runId, @Variable("gateType") String gateType,
+                             @VariablesAsType Evidence evidence) {
+        UUID id = StageExecutor.runId(runId);
+        String gate = gateType == null || gateType.isBlank() ? DEFAULT_GATE : gateType;
+        return transaction.execute(status -> open(id, gate, evidence));
     }
 
-    ReviewOpened open(UUID runId, String gateType, Map<String, Object> variables) {
+    ReviewOpened open(UUID runId, String gateType, Evidence evidence) {
         LifecycleRun run = runs.findForUpdate(runId).orElseThrow();
         // a review whose changes were requested is closed: the new revision gets a review of its own
         Optional<Approval> existing = approvals.latestFor(runId, gateType)
@@ -72,17 +84,17 @@ public class OpenReviewWorker {
             }
             return new ReviewOpened(approval.id().toString(), true, approval.decision());
         }
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        EVIDENCE.forEach(name -> {
-            if (variables.get(name) != null) {
-                evidence.put(name, variables.get(name));
-            }
-        });
+        int requiredApprovals = run.requesterVerified() ? VERIFIED_REQUESTER_APPROVALS : UNVERIFIED_REQUESTER_APPROVALS;
         UUID approvalId = UUID.randomUUID();
-        approvals.insert(approvalId, runId, gateType, run.startedBy(), Jsonb.write(json, evidence));
+        approvals.insert(approvalId, runId, gateType, run.startedBy(), Jsonb.write(json, evidence),
+                run.requesterVerified(), requiredApprovals);
         runs.updateStatus(runId, RunStatus.AWAITING_APPROVAL);
-        audit.record(AuditLog.SYSTEM, "REVIEW_OPENED", "approval", approvalId, runId,
-                Map.of("gateType", gateType, "requestedBy", run.startedBy()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("gateType", gateType);
+        details.put("requestedBy", run.startedBy());
+        details.put("requesterVerified", run.requesterVerified());
+        details.put("requiredApprovals", requiredApprovals);
+        audit.record(AuditLog.SYSTEM, "REVIEW_OPENED", "approval", approvalId, runId, details);
         return new ReviewOpened(approvalId.toString(), false, null);
     }
 }

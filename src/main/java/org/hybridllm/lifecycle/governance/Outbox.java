@@ -3,6 +3,7 @@ package org.hybridllm.lifecycle.governance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -23,6 +24,16 @@ public class Outbox {
         this.jdbc = jdbc;
         this.json = json;
         this.publisher = publisher;
+    }
+
+    /** The variables of the latest message of that name and correlation key the app wrote, as JSON. */
+    Optional<String> latestVariables(String messageName, String correlationKey) {
+        return jdbc.sql("""
+                        select variables::text from outbox_message where message_name = ? and correlation_key = ?
+                        order by id desc limit 1""")
+                .params(messageName, correlationKey)
+                .query(String.class)
+                .optional();
     }
 
     public void enqueue(String messageName, String correlationKey, Map<String, Object> variables) {

@@ -16,9 +16,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes outbox messages to Zeebe. The outbox id is the message id, so a message published twice (a crash
- * between publish and mark) is still correlated once; the time-to-live covers an instance that has not reached
- * its catch event yet.
+ * Publishes outbox messages to Zeebe. The message id is the outbox row's random {@code message_id}, so a message
+ * published twice (a crash between publish and mark) is still correlated once, and nobody can guess it: Zeebe
+ * refuses a message whose name, correlation key and id match one still buffered, and this publisher takes that
+ * refusal as "already published", so a message published first under a guessable id (the row's sequence number, as
+ * it was) would have swallowed the real one. The time-to-live covers an instance that has not reached its catch
+ * event yet.
  */
 @Component
 public class OutboxPublisher {
@@ -27,7 +30,7 @@ public class OutboxPublisher {
     private static final TypeReference<Map<String, Object>> VARIABLES = new TypeReference<>() { };
     private static final Duration TIME_TO_LIVE = Duration.ofDays(1);
 
-    private record Pending(long id, String messageName, String correlationKey, String variables) {
+    private record Pending(long id, String messageId, String messageName, String correlationKey, String variables) {
     }
 
     private final JdbcClient jdbc;
@@ -61,16 +64,17 @@ public class OutboxPublisher {
 
     private int publishBatch() {
         List<Pending> batch = jdbc.sql("""
-                        select id, message_name, correlation_key, variables::text from outbox_message
+                        select id, message_id::text, message_name, correlation_key, variables::text from outbox_message
                         where published_at is null order by id limit 50 for update skip locked""")
-                .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)))
                 .list();
         for (Pending message : batch) {
             try {
                 camunda.newPublishMessageCommand()
                         .messageName(message.messageName())
                         .correlationKey(message.correlationKey())
-                        .messageId("outbox-" + message.id())
+                        .messageId("outbox-" + message.messageId())
                         .timeToLive(TIME_TO_LIVE)
                         .variables(json.readValue(message.variables(), VARIABLES))
                         .send()

@@ -142,7 +142,9 @@ public class ReviewConsoleController {
             }
             Approval decided = service.decide(id, new DecisionRequest(decision, form.get("comment"), checklist,
                     form.get("evidenceSha256"), changeTarget), new ApprovalService.Reviewer(user.getName(), reviewer));
-            redirect.addFlashAttribute("message", "Decision recorded: " + decided.status());
+            redirect.addFlashAttribute("message", decided.status() == Approval.Status.PENDING
+                    ? "Approval recorded; the gate is not decided yet. " + decided.reviewPolicy()
+                    : "Decision recorded: " + decided.status());
             return "redirect:/console/runs/" + decided.runId();
         } catch (ErrorResponseException refused) {
             model.addAttribute("error", refused.getBody().getDetail());

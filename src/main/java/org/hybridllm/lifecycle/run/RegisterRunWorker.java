@@ -1,9 +1,12 @@
 package org.hybridllm.lifecycle.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.CamundaError;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,11 +20,24 @@ import org.hybridllm.lifecycle.audit.AuditLog;
  * (runId); one started elsewhere — the Tasklist start form, Camunda Modeler's "Run", a plain gRPC call — gets one
  * here, with an id derived from its process instance key so a retried job registers it once. A second instance
  * of a run that already has one is cancelled: a run runs in one instance.
+ *
+ * <p>Nobody checks the {@code startedBy} of a run started through the engine: its client names any requester it
+ * likes (or none: {@value #OUTSIDE_USER}). Such a run is recorded with {@code requester_verified = false}, so its
+ * gates take two distinct reviewers, neither of them the claimed requester (ApprovalService), and the audit
+ * records the name as a claim, by {@value #ENGINE_CLIENT}.
  */
 @Component
 public class RegisterRunWorker {
 
     public static final String OUTSIDE_USER = "camunda-ui";
+    /** The audit actor of a run started through the engine: a client of the gateway, not an authenticated user. */
+    public static final String ENGINE_CLIENT = "engine-client";
+    private static final int MAX_NAME_LENGTH = 200;
+
+    /** The job's input: runId when the app started the run; the start form's variables otherwise. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Registration(String runId, String useCase, String useCaseKey, String startedBy) {
+    }
 
     public record RunRegistered(String runId, String useCaseKey, String startedBy) {
     }
@@ -42,40 +58,51 @@ public class RegisterRunWorker {
     }
 
     @JobWorker(type = "lifecycle.run.register", fetchVariables = {"runId", "useCase", "useCaseKey", "startedBy"})
-    public RunRegistered register(ActivatedJob job) {
-        Map<String, Object> v = job.getVariablesAsMap();
-        if (v.get("runId") != null) {
-            LifecycleRun run = runs.find(UUID.fromString(v.get("runId").toString()))
-                    .orElseThrow(() -> new IllegalStateException("run " + v.get("runId") + " is not in Postgres"));
+    public RunRegistered register(ActivatedJob job, @VariablesAsType Registration registration) {
+        long processInstanceKey = job.getProcessInstanceKey();
+        if (registration.runId() != null) {
+            LifecycleRun run = runs.find(UUID.fromString(registration.runId()))
+                    .orElseThrow(() -> new IllegalStateException("run " + registration.runId() + " is not in Postgres"));
             // usually claimed already by RunService; not if the engine's answer to the create command was lost
-            if (!runs.claimProcessInstance(run.id(), job.getProcessInstanceKey())) {
-                runService.cancelDuplicate(run.id(), job.getProcessInstanceKey());
+            if (!runs.claimProcessInstance(run.id(), processInstanceKey)) {
+                runService.cancelDuplicate(run.id(), processInstanceKey);
             }
             return new RunRegistered(run.id().toString(), run.useCaseKey(), run.startedBy());
         }
-        Object requested = v.get("useCase") != null ? v.get("useCase") : v.get("useCaseKey");
-        if (requested == null || requested.toString().isBlank()) {
+        String requested = registration.useCase() != null ? registration.useCase() : registration.useCaseKey();
+        if (requested == null || requested.isBlank()) {
             throw CamundaError.bpmnError("USE_CASE_MISSING", "Start the run with a 'useCase' variable");
         }
-        String useCaseKey = requested.toString().strip();
+        String useCaseKey = requested.strip();
         Optional<Long> useCaseId = jdbc.sql("select id from use_case where key = ?").param(useCaseKey)
                 .query(Long.class).optional();
         if (useCaseId.isEmpty()) {
             throw CamundaError.bpmnError("UNKNOWN_USE_CASE", "Unknown use case '" + useCaseKey + "'");
         }
-        String startedBy = v.get("startedBy") == null || v.get("startedBy").toString().isBlank()
-                ? OUTSIDE_USER : v.get("startedBy").toString().strip();
-        UUID runId = UUID.nameUUIDFromBytes(("zeebe-process-instance:" + job.getProcessInstanceKey())
+        String startedBy = claimedName(registration.startedBy());
+        UUID runId = UUID.nameUUIDFromBytes(("zeebe-process-instance:" + processInstanceKey)
                 .getBytes(StandardCharsets.UTF_8));
         transaction.executeWithoutResult(status -> {
             if (runs.find(runId).isEmpty()) {
-                runs.insert(runId, useCaseId.get(), startedBy);
-                runs.attachProcessInstance(runId, job.getProcessInstanceKey());
-                audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId,
-                        Map.of("useCase", useCaseKey, "startedFrom", "engine", "processInstanceKey",
-                                job.getProcessInstanceKey()));
+                runs.insert(runId, useCaseId.get(), startedBy, false);
+                runs.attachProcessInstance(runId, processInstanceKey);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("useCase", useCaseKey);
+                details.put("startedFrom", "engine");
+                details.put("processInstanceKey", processInstanceKey);
+                details.put("claimedStartedBy", startedBy);
+                details.put("requesterVerified", false);
+                audit.record(ENGINE_CLIENT, "RUN_STARTED", "lifecycle_run", runId, runId, details);
             }
         });
         return new RunRegistered(runId.toString(), useCaseKey, startedBy);
+    }
+
+    private static String claimedName(String startedBy) {
+        if (startedBy == null || startedBy.isBlank()) {
+            return OUTSIDE_USER;
+        }
+        String name = startedBy.strip();
+        return name.length() > MAX_NAME_LENGTH ? name.substring(0, MAX_NAME_LENGTH) : name;
     }
 }

@@ -40,13 +40,17 @@ public class RunQueries {
                 })
                 .list();
         List<RunView.ApprovalSummary> approvals = jdbc.sql("""
-                        select id, gate_type, status, requested_by, decided_by, decided_at, comment, created_at
-                        from approval where run_id = ? order by created_at""")
+                        select a.id, a.gate_type, a.status, a.requested_by, a.decided_by, a.decided_at, a.comment,
+                               a.created_at, a.required_approvals,
+                               array(select v.reviewer from approval_vote v
+                                     where v.approval_id = a.id and v.decision = 'APPROVE' order by v.id) as approved_by
+                        from approval a where a.run_id = ? order by a.created_at""")
                 .param(id)
                 .query((rs, i) -> new RunView.ApprovalSummary(rs.getObject("id", UUID.class), rs.getString("gate_type"),
                         rs.getString("status"), rs.getString("requested_by"), rs.getString("decided_by"),
                         rs.getObject("decided_at", OffsetDateTime.class), rs.getString("comment"),
-                        rs.getObject("created_at", OffsetDateTime.class)))
+                        rs.getObject("created_at", OffsetDateTime.class), rs.getInt("required_approvals"),
+                        List.of((String[]) rs.getArray("approved_by").getArray())))
                 .list();
         List<RunView.ApprovalSummary> pending = approvals.stream().filter(a -> a.status().equals("PENDING")).toList();
 
@@ -102,7 +106,7 @@ public class RunQueries {
                 .list();
         stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
-                run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(), stages, pending,
-                approvals, metrics, decision, artifacts, serving);
+                run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
+                stages, pending, approvals, metrics, decision, artifacts, serving);
     }
 }

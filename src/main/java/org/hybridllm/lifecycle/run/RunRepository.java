@@ -28,6 +28,7 @@ public class RunRepository {
             rs.getString("failure_reason"),
             (Long) rs.getObject("process_instance_key"),
             rs.getString("started_by"),
+            rs.getBoolean("requester_verified"),
             rs.getInt("attempt"),
             rs.getInt("revision"),
             rs.getObject("created_at", OffsetDateTime.class),
@@ -54,9 +55,17 @@ public class RunRepository {
         return useCaseKey == null ? null : useCases.findByKey(useCaseKey).map(UseCase::id).orElse(-1L);
     }
 
+    /** A run the app started for an authenticated requester. */
     public void insert(UUID id, long useCaseId, String startedBy) {
-        jdbc.sql("insert into lifecycle_run (id, use_case_id, status, started_by) values (?, ?, 'RUNNING', ?)")
-                .params(id, useCaseId, startedBy)
+        insert(id, useCaseId, startedBy, true);
+    }
+
+    /** @param requesterVerified false when nobody checked who {@code startedBy} is (a run started through the engine) */
+    public void insert(UUID id, long useCaseId, String startedBy, boolean requesterVerified) {
+        jdbc.sql("""
+                        insert into lifecycle_run (id, use_case_id, status, started_by, requester_verified)
+                        values (?, ?, 'RUNNING', ?, ?)""")
+                .params(id, useCaseId, startedBy, requesterVerified)
                 .update();
     }
 

@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.math.BigDecimal;
 
-/** GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. */
+/**
+ * GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. {@code requesterVerified} is false for
+ * a run started through the engine: {@code startedBy} is then only what its client claimed.
+ */
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
-                      String startedBy, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
+                      String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
                       List<ApprovalSummary> approvals, Map<String, Metrics> metrics, Decision decision,
                       List<ArtifactSummary> artifacts, Serving serving) {
@@ -16,8 +19,10 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }
 
+    /** @param approvedBy the reviewers who approved so far; the gate is approved at {@code requiredApprovals} */
     public record ApprovalSummary(UUID id, String gateType, String status, String requestedBy, String decidedBy,
-                                  OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt) {
+                                  OffsetDateTime decidedAt, String comment, OffsetDateTime createdAt,
+                                  int requiredApprovals, List<String> approvedBy) {
     }
 
     /** accuracy and macro-F1 of one evaluation run, and what its calls cost (null cost: not priced). */

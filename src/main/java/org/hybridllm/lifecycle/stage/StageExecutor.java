@@ -187,13 +187,18 @@ public class StageExecutor {
      */
     public static UUID runIdOf(ActivatedJob job) {
         Object runId = job.getVariablesAsMap().get("runId");
-        if (runId == null || runId.toString().isBlank()) {
+        return runId(runId == null ? null : runId.toString());
+    }
+
+    /** {@link #runIdOf} for a worker that takes the runId variable as a parameter. */
+    public static UUID runId(String runId) {
+        if (runId == null || runId.isBlank()) {
             throw CamundaError.jobError("The process instance has no runId variable: start stage processes from "
                     + "llm-lifecycle (its register step sets runId), or pass runId when starting one alone",
                     null, 0, Duration.ZERO, null);
         }
         try {
-            return UUID.fromString(runId.toString());
+            return UUID.fromString(runId);
         } catch (IllegalArgumentException notAUuid) {
             throw CamundaError.jobError("The runId variable '" + runId + "' is not a UUID", null, 0, Duration.ZERO,
                     null);
