@@ -6,14 +6,16 @@ import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.CamundaError;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.hybridllm.lifecycle.audit.AuditLog;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 
 /**
  * First step of every run: makes sure it is tracked in Postgres. A run started by the app already has its row
@@ -43,16 +45,16 @@ public class RegisterRunWorker {
     }
 
     private final RunRepository runs;
-    private final JdbcClient jdbc;
+    private final UseCaseRepository useCases;
     private final AuditLog audit;
     private final TransactionTemplate transaction;
     private final RunService runService;
 
-    public RegisterRunWorker(RunRepository runs, JdbcClient jdbc, AuditLog audit, TransactionTemplate transaction,
-                             RunService runService) {
+    public RegisterRunWorker(RunRepository runs, UseCaseRepository useCases, AuditLog audit,
+                             TransactionTemplate transaction, RunService runService) {
         this.runService = runService;
         this.runs = runs;
-        this.jdbc = jdbc;
+        this.useCases = useCases;
         this.audit = audit;
         this.transaction = transaction;
     }
@@ -70,14 +72,17 @@ public class RegisterRunWorker {
             return new RunRegistered(run.id().toString(), run.useCaseKey(), run.startedBy());
         }
         String requested = registration.useCase() != null ? registration.useCase() : registration.useCaseKey();
+        // nothing in the process can repair a start without a use case: an incident that says what to do (set
+        // the variable in Operate and retry the job, or start again), not an error that nothing catches
         if (requested == null || requested.isBlank()) {
-            throw CamundaError.bpmnError("USE_CASE_MISSING", "Start the run with a 'useCase' variable");
+            throw CamundaError.jobError("Start the run with a 'useCase' variable naming a use case "
+                    + "(GET /api/use-cases lists them)", null, 0, Duration.ZERO, null);
         }
         String useCaseKey = requested.strip();
-        Optional<Long> useCaseId = jdbc.sql("select id from use_case where key = ?").param(useCaseKey)
-                .query(Long.class).optional();
+        Optional<Long> useCaseId = useCases.findByKey(useCaseKey).map(UseCase::id);
         if (useCaseId.isEmpty()) {
-            throw CamundaError.bpmnError("UNKNOWN_USE_CASE", "Unknown use case '" + useCaseKey + "'");
+            throw CamundaError.jobError("Unknown use case '" + useCaseKey + "': set the 'useCase' variable to one "
+                    + "of GET /api/use-cases and retry the job, or start a new run", null, 0, Duration.ZERO, null);
         }
         String startedBy = claimedName(registration.startedBy());
         UUID runId = UUID.nameUUIDFromBytes(("zeebe-process-instance:" + processInstanceKey)
