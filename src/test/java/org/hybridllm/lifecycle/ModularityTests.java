@@ -54,11 +54,19 @@ class ModularityTests {
                 .writeIndividualModulesAsPlantUml()
                 .writeModuleCanvases();
         // the README shows this picture: rendered here so that it is always the verified structure
-        Path components = DOCS.resolve("components.puml");
-        String source = Files.readString(components).replaceFirst("@startuml", "@startuml\n!pragma layout smetana");
-        try (OutputStream svg = Files.newOutputStream(DOCS.resolve("components.svg"))) {
-            new SourceStringReader(source).outputImage(svg, new FileFormatOption(FileFormat.SVG));
+        // (again only when the structure changed: the diagram's lines come out in another order from run to run)
+        List<String> structure = Files.readAllLines(DOCS.resolve("components.puml")).stream().sorted().toList();
+        Path rendered = DOCS.resolve("components.svg");
+        Path renderedFrom = DOCS.resolve("components.svg.source");
+        if (!Files.exists(rendered) || !Files.exists(renderedFrom)
+                || !Files.readAllLines(renderedFrom).equals(structure)) {
+            String source = Files.readString(DOCS.resolve("components.puml"))
+                    .replaceFirst("@startuml", "@startuml\n!pragma layout smetana");
+            try (OutputStream svg = Files.newOutputStream(rendered)) {
+                new SourceStringReader(source).outputImage(svg, new FileFormatOption(FileFormat.SVG));
+            }
+            Files.write(renderedFrom, structure);
         }
-        assertThat(Files.readString(DOCS.resolve("components.svg"))).contains("Governance", "Stage", "Run");
+        assertThat(Files.readString(rendered)).contains("Governance", "Stage", "Run");
     }
 }

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RunRepository {
 
-    private static final String SELECT = "select r.* from lifecycle_run r";
+    private static final String SELECT = "select r.* from lifecycle_run r ";
 
     /** The use case's key comes from the usecase module (its table is not this module's to read). */
     private final RowMapper<LifecycleRun> mapper = (rs, i) -> new LifecycleRun(
