@@ -85,21 +85,22 @@ public class RunRepository {
 
     /** Newest first; a null filter matches everything. */
     public List<LifecycleRun> findPage(String useCaseKey, RunStatus status, long offset, int limit) {
+        Long useCaseId = useCaseFilter(useCaseKey);
         return jdbc.sql(SELECT + """
                          where (cast(? as bigint) is null or r.use_case_id = ?)
                            and (cast(? as text) is null or r.status = ?)
                          order by r.created_at desc, r.id limit ? offset ?""")
-                .params(useCaseFilter(useCaseKey), useCaseFilter(useCaseKey), statusName(status), statusName(status),
-                        limit, offset)
+                .params(useCaseId, useCaseId, statusName(status), statusName(status), limit, offset)
                 .query(mapper).list();
     }
 
     public long count(String useCaseKey, RunStatus status) {
+        Long useCaseId = useCaseFilter(useCaseKey);
         return jdbc.sql("""
                         select count(*) from lifecycle_run r
                         where (cast(? as bigint) is null or r.use_case_id = ?)
                           and (cast(? as text) is null or r.status = ?)""")
-                .params(useCaseFilter(useCaseKey), useCaseFilter(useCaseKey), statusName(status), statusName(status))
+                .params(useCaseId, useCaseId, statusName(status), statusName(status))
                 .query(Long.class).single();
     }
 
