@@ -63,36 +63,15 @@ public class StageExecutor {
 
     /** A stage with slow work: claim, work outside any transaction, record. */
     public <T> T once(ActivatedJob job, Class<T> outputType, StageWork<T> work) {
-        return run(job, outputType, work, null);
-    }
-
-    /** A stage that only reads and writes Postgres: claim and record in one short transaction. */
-    public <T> T onceInTransaction(ActivatedJob job, Class<T> outputType, Function<UUID, T> work) {
-        return run(job, outputType, null, work);
-    }
-
-    private <T> T run(ActivatedJob job, Class<T> outputType, StageWork<T> slowWork, Function<UUID, T> quickWork) {
-        UUID runId = runIdOf(job);
-        String jobType = job.getType();
-        String[] stage = {jobType};
-        OffsetDateTime startedAt = OffsetDateTime.now();
-        try {
-            if (quickWork != null) {
-                return transaction.execute(status -> {
-                    Claim<T> claim = claim(runId, jobType, outputType);
-                    stage[0] = claim.stage();
-                    return claim.recorded().orElseGet(() ->
-                            record(job, runId, claim.stage(), startedAt, () -> quickWork.apply(runId)));
-                });
-            }
-            Claim<T> claim = transaction.execute(status -> claim(runId, jobType, outputType));
+        return attempt(job, outputType, (runId, stage, startedAt) -> {
+            Claim<T> claim = transaction.execute(status -> claim(runId, job.getType(), outputType));
             stage[0] = claim.stage();
             if (claim.recorded().isPresent()) {
                 return claim.recorded().get();
             }
-            StageWork.Recording<T> recording = slowWork.work(runId);
+            StageWork.Recording<T> recording = work.work(runId);
             return transaction.execute(status -> {
-                Claim<T> again = claim(runId, jobType, outputType);
+                Claim<T> again = claim(runId, job.getType(), outputType);
                 if (again.recorded().isPresent()) {
                     log.info("Stage {} of run {} was recorded by another attempt while this one worked; its work "
                             + "is discarded", again.stage(), runId);
@@ -100,6 +79,31 @@ public class StageExecutor {
                 }
                 return record(job, runId, again.stage(), startedAt, recording::record);
             });
+        });
+    }
+
+    /** A stage that only reads and writes Postgres: claim and record in one short transaction. */
+    public <T> T onceInTransaction(ActivatedJob job, Class<T> outputType, Function<UUID, T> work) {
+        return attempt(job, outputType, (runId, stage, startedAt) -> transaction.execute(status -> {
+            Claim<T> claim = claim(runId, job.getType(), outputType);
+            stage[0] = claim.stage();
+            return claim.recorded().orElseGet(() ->
+                    record(job, runId, claim.stage(), startedAt, () -> work.apply(runId)));
+        }));
+    }
+
+    /** One attempt at a stage; {@code stage[0]} is its key in the run's revision once known, for failure reports. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(UUID runId, String[] stage, OffsetDateTime startedAt) throws Exception;
+    }
+
+    /** Runs an attempt and turns what it throws into what the engine should do with the job. */
+    private <T> T attempt(ActivatedJob job, Class<T> outputType, Attempt<T> attempt) {
+        UUID runId = runIdOf(job);
+        String[] stage = {job.getType()};
+        try {
+            return attempt.run(runId, stage, OffsetDateTime.now());
         } catch (DuplicateKeyException concurrentAttemptWon) {
             return readOutput(ledger.output(runId, stage[0]).orElseThrow(), outputType);
         } catch (JobError decided) {
