@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.hybridllm.lifecycle.scoring.TextEmbedder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  * evaluation runs embed the same inputs for several prompt versions.
  */
 @Component
-public class MiniLmEmbeddings {
+public class MiniLmEmbeddings implements TextEmbedder {
 
     public static final String MODEL_NAME = "all-minilm-l6-v2-q";
     public static final int DIMENSION = 384;
@@ -66,6 +67,11 @@ public class MiniLmEmbeddings {
 
     public Embedded embed(String text) {
         return embed(List.of(text)).get(0);
+    }
+
+    @Override
+    public float[] vector(String text) {
+        return embed(text).vector();
     }
 
     private Embedded embedUncached(String text) {
