@@ -20,6 +20,8 @@ import org.hybridllm.lifecycle.usecase.UseCase;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.provider.ChatJsonl;
 import org.hybridllm.lifecycle.provider.PromptSpec;
+import org.hybridllm.lifecycle.provider.TaskKind;
+import org.hybridllm.lifecycle.scoring.JsonSchemaContract;
 import org.hybridllm.lifecycle.artifact.Artifact;
 import org.hybridllm.lifecycle.artifact.ArtifactStore;
 import org.hybridllm.lifecycle.audit.AuditLog;
@@ -46,7 +48,8 @@ public class BuildDatasetWorker {
 
     public record DatasetBuilt(long datasetVersionId, int datasetVersion, String datasetSha256, int trainRows,
                                int validationRows, int testRows, int duplicatesRemoved, int piiItemsScrubbed,
-                               long tunedPromptVersionId, boolean datasetReused) {
+                               int invalidExcluded, int preferencePairs, long tunedPromptVersionId,
+                               boolean datasetReused) {
     }
 
     private final RunRepository runs;
@@ -95,9 +98,12 @@ public class BuildDatasetWorker {
         DatasetBuilder.Split split;
         // streamed: the feedback log, the spool and the split files never have to fit in memory
         // inputs are spooled JSON-escaped, so that writing the split files only copies bytes
-        try (DatasetBuilder.Build build = builder.start(useCase.labelNames(),
-                Files.createTempFile(work, "spool-", ".tmp"), ChatJsonl.Lines::quote);
-             SplitFiles files = new SplitFiles(work, system)) {
+        try (DatasetBuilder.Build build = useCase.task() == TaskKind.CLASSIFICATION
+                ? builder.start(useCase.labelNames(), Files.createTempFile(work, "spool-", ".tmp"),
+                        ChatJsonl.Lines::quote)
+                : builder.start(outputCheck(useCase), Files.createTempFile(work, "spool-", ".tmp"),
+                        ChatJsonl.Lines::quote);
+             SplitFiles files = new SplitFiles(work, system, useCase.task() == TaskKind.CLASSIFICATION)) {
             feedback.forEachIdealOutput(useCase.id(), feedbackUpToId, build::add);
             split = build.finish(seed, files::write);
             files.finishWriting();
@@ -107,8 +113,8 @@ public class BuildDatasetWorker {
                 throw CamundaError.bpmnError(DATASET_TOO_SMALL, reason, Map.of("failureReason", reason));
             }
             // the same content as a version the use case has is that version, not a new one
-            String contentSha256 = Sha256.of(files.file("train").sha256() + "\n" + files.file("validation").sha256()
-                    + "\n" + files.file("test").sha256());
+            String contentSha256 = contentSha256(files.file("train").sha256(), files.file("validation").sha256(),
+                    files.file("test").sha256(), files.preferencePairs() == 0 ? null : files.preferences().sha256());
             Optional<DatasetVersion> same = datasets.findByContent(useCase.id(), contentSha256);
             if (same.isPresent()) {
                 DatasetVersion existing = same.get();
@@ -116,15 +122,21 @@ public class BuildDatasetWorker {
                         "version", existing.version(), "sha256", contentSha256, "builtByRun", existing.runId()));
                 return new DatasetBuilt(existing.id(), existing.version(), existing.sha256(), existing.trainRows(),
                         existing.validationRows(), existing.testRows(), existing.duplicatesRemoved(),
-                        existing.piiItemsScrubbed(), tunedPrompt.id(), true);
+                        existing.piiItemsScrubbed(), existing.excludedInvalid(), existing.preferencePairs(),
+                        tunedPrompt.id(), true);
             }
             Artifact train = storeSplit(runId, "train", files, split.trainIds().length);
             Artifact validation = storeSplit(runId, "validation", files, split.validationIds().length);
             Artifact test = storeSplit(runId, "test", files, split.testIds().length);
-            String sha256 = Sha256.of(train.sha256() + "\n" + validation.sha256() + "\n" + test.sha256());
+            Artifact preferences = files.preferencePairs() == 0 ? null : artifacts.storeFile(runId, SPLIT_KIND,
+                    "preferences.jsonl", JSONL, files.preferences(), Map.of("split", "train", "rows",
+                            files.preferencePairs(), "format", "openai-preference-jsonl"), List.of());
+            String sha256 = contentSha256(train.sha256(), validation.sha256(), test.sha256(),
+                    preferences == null ? null : preferences.sha256());
 
-            long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(), split,
-                    seed, run.revision());
+            long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(),
+                    preferences == null ? null : preferences.id(), files.preferencePairs(), split, seed,
+                    run.revision());
             datasets.linkFeedback(id, "train", split.trainIds());
             datasets.linkFeedback(id, "validation", split.validationIds());
             datasets.linkFeedback(id, "test", split.testIds());
@@ -132,41 +144,85 @@ public class BuildDatasetWorker {
             audit.record(AuditLog.SYSTEM, "DATASET_REGISTERED", "dataset_version", id, runId, Map.of(
                     "version", version.version(), "sha256", sha256, "train", split.trainIds().length,
                     "validation", split.validationIds().length, "test", split.testIds().length,
-                    "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed()));
+                    "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed(),
+                    "invalidExcluded", split.invalidExcluded(), "preferencePairs", files.preferencePairs()));
             return new DatasetBuilt(id, version.version(), sha256, split.trainIds().length,
                     split.validationIds().length, split.testIds().length, split.duplicatesRemoved(),
-                    split.piiItemsScrubbed(), tunedPrompt.id(), false);
+                    split.piiItemsScrubbed(), split.invalidExcluded(), files.preferencePairs(), tunedPrompt.id(),
+                    false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the dataset of run " + runId, e);
         }
     }
 
-    /** The three splits' JSONL files, written (and hashed) as the builder hands out examples; deleted unless stored. */
+    /** A version's content address: its splits' hashes, and its preference pairs' where it has some. */
+    private static String contentSha256(String train, String validation, String test, String preferences) {
+        return Sha256.of(train + "\n" + validation + "\n" + test + (preferences == null ? "" : "\n" + preferences));
+    }
+
+    /** Extraction: an ideal output must be a JSON object that satisfies the schema; generation: any text. */
+    private DatasetBuilder.OutputCheck outputCheck(UseCase useCase) {
+        if (useCase.task() != TaskKind.EXTRACTION) {
+            return DatasetBuilder.OutputCheck.ANY;
+        }
+        JsonSchemaContract schema = JsonSchemaContract.of(useCase.contract().outputSchema());
+        return output -> output.strip().startsWith("{") && schema.violations(output).isEmpty();
+    }
+
+    /**
+     * The three splits' JSONL files and the training split's preference pairs, written (and hashed) as the builder
+     * hands out examples; deleted unless stored.
+     */
     private static final class SplitFiles implements AutoCloseable {
 
         private final Map<String, HashedFile> files = new LinkedHashMap<>();
         private final ChatJsonl.Lines lines;
+        private final ChatJsonl.PreferenceLines preferenceLines;
+        private final HashedFile preferences;
+        private final boolean labels;
         private final Map<String, byte[]> quotedLabels = new HashMap<>();
+        private int preferencePairs;
 
-        SplitFiles(Path directory, String system) throws IOException {
+        SplitFiles(Path directory, String system, boolean labels) throws IOException {
             this.lines = new ChatJsonl.Lines(system);
+            this.preferenceLines = new ChatJsonl.PreferenceLines(system);
+            this.labels = labels;
             for (String split : DatasetBuilder.SPLITS) {
                 files.put(split, HashedFile.create(directory, split + "-", ".jsonl"));
             }
+            this.preferences = HashedFile.create(directory, "preferences-", ".jsonl");
         }
 
-        void write(String split, long feedbackId, byte[] quotedInput, String label) throws IOException {
-            lines.write(files.get(split), quotedInput, quotedLabels.computeIfAbsent(label, ChatJsonl.Lines::quote));
+        void write(String split, long feedbackId, byte[] quotedInput, String output, String rejected)
+                throws IOException {
+            // a label set is small: each label is quoted once; free outputs are quoted as they come
+            byte[] quotedOutput = labels ? quotedLabels.computeIfAbsent(output, ChatJsonl.Lines::quote)
+                    : ChatJsonl.Lines.quote(output);
+            lines.write(files.get(split), quotedInput, quotedOutput);
+            // pairs from the training split only: a test example's correction must not reach the trainer
+            if (rejected != null && split.equals("train")) {
+                preferenceLines.write(preferences, quotedInput, quotedOutput, ChatJsonl.Lines.quote(rejected));
+                preferencePairs++;
+            }
         }
 
         HashedFile file(String split) {
             return files.get(split);
         }
 
+        HashedFile preferences() {
+            return preferences;
+        }
+
+        int preferencePairs() {
+            return preferencePairs;
+        }
+
         void finishWriting() throws IOException {
             for (HashedFile file : files.values()) {
                 file.close();
             }
+            preferences.close();
         }
 
         @Override
@@ -175,6 +231,7 @@ public class BuildDatasetWorker {
             for (HashedFile file : files.values()) {
                 Files.deleteIfExists(file.path()); // stored ones were moved away already
             }
+            Files.deleteIfExists(preferences.path());
         }
     }
 
@@ -184,8 +241,12 @@ public class BuildDatasetWorker {
         if (!tuned.isEmpty()) {
             return tuned.getLast();
         }
-        PromptSpec shortPrompt = new PromptSpec("Classify the input into one of: "
-                + String.join(", ", useCase.labelNames()) + ".", PromptSpec.INPUT_PLACEHOLDER, false, List.of());
+        String instruction = switch (useCase.task()) {
+            case CLASSIFICATION -> "Classify the input into one of: " + String.join(", ", useCase.labelNames()) + ".";
+            case EXTRACTION -> "Extract the fields of the input as one JSON object.";
+            case GENERATION -> "Write the reply to the input.";
+        };
+        PromptSpec shortPrompt = new PromptSpec(instruction, PromptSpec.INPUT_PLACEHOLDER, false, List.of());
         return prompts.create(useCase.id(), PromptVersion.Purpose.FINE_TUNED, shortPrompt, AuditLog.SYSTEM);
     }
 

@@ -21,7 +21,9 @@ import org.hybridllm.lifecycle.artifact.BackgroundConsumer;
 
 /**
  * The dataset pipeline: scrub PII, de-duplicate (case- and whitespace-insensitive; the latest feedback wins),
- * drop examples with unknown labels, and split stratified by label with a fixed seed.
+ * drop examples with unknown labels (classification) or with ideal outputs that break the output contract (an
+ * extraction schema), and split with a fixed seed: stratified by label for classification, by a stable hash of
+ * (seed, feedback id) otherwise.
  *
  * <p>Built for feedback logs of millions of rows in a small heap: candidates are added one at a time (streamed
  * from the database) and processed in batches on a second thread, their scrubbed input is spooled to a file as
@@ -32,12 +34,21 @@ import org.hybridllm.lifecycle.artifact.BackgroundConsumer;
  */
 public final class DatasetBuilder {
 
-    public record Example(long feedbackId, String input, String label) {
+    /** A kept example: its ideal output, and the output a correction replaced (null if none). */
+    public record Example(long feedbackId, String input, String output, String rejectedOutput) {
+
+        public String label() {
+            return output;
+        }
     }
 
-    /** What a build produced; the examples themselves went to the {@link SplitWriter}. */
+    /**
+     * What a build produced; the examples themselves went to the {@link SplitWriter}. {@code invalidExcluded}
+     * counts ideal outputs that break the output contract.
+     */
     public record Split(long[] trainIds, long[] validationIds, long[] testIds, int candidates, int duplicatesRemoved,
-                        int unknownLabelsDropped, int piiItemsScrubbed, Map<String, Integer> labelDistribution) {
+                        int unknownLabelsDropped, int invalidExcluded, int piiItemsScrubbed,
+                        Map<String, Integer> labelDistribution) {
 
         public int total() {
             return trainIds.length + validationIds.length + testIds.length;
@@ -54,10 +65,22 @@ public final class DatasetBuilder {
         byte[] encode(String input);
     }
 
-    /** Receives each kept example, its input as encoded, with its split ({@code train}, {@code validation}, {@code test}). */
+    /**
+     * Receives each kept example, its input as encoded, with its split ({@code train}, {@code validation},
+     * {@code test}), its ideal output and the output a correction replaced (null if none).
+     */
     @FunctionalInterface
     public interface SplitWriter {
-        void write(String split, long feedbackId, byte[] encodedInput, String label) throws IOException;
+        void write(String split, long feedbackId, byte[] encodedInput, String output, String rejectedOutput)
+                throws IOException;
+    }
+
+    /** Whether an ideal output keeps the output contract (e.g. satisfies the extraction schema). */
+    @FunctionalInterface
+    public interface OutputCheck {
+        boolean valid(String output);
+
+        OutputCheck ANY = output -> !output.isBlank();
     }
 
     static final String[] SPLITS = {"train", "validation", "test"};
@@ -83,7 +106,15 @@ public final class DatasetBuilder {
      * closed); the encoder is called from the build's processing thread only.
      */
     public Build start(List<String> labels, Path spool, InputEncoder encoder) {
-        return new Build(labels, spool, encoder);
+        return new Build(labels, OutputCheck.ANY, spool, encoder);
+    }
+
+    /**
+     * Starts a build of free outputs (extraction, generation): no labels; outputs the check refuses are
+     * excluded and counted; the split is by a stable hash.
+     */
+    public Build start(OutputCheck check, Path spool, InputEncoder encoder) {
+        return new Build(List.of(), check, spool, encoder);
     }
 
     /** A small build in memory (tests, small use cases): the examples of each split in lists. */
@@ -91,13 +122,18 @@ public final class DatasetBuilder {
     }
 
     public InMemory build(List<IdealOutput> candidates, List<String> labels, long seed) {
+        return build(candidates, labels, OutputCheck.ANY, seed);
+    }
+
+    /** As {@link #build(List, List, long)}; with no labels, the outputs are free and checked by {@code check}. */
+    public InMemory build(List<IdealOutput> candidates, List<String> labels, OutputCheck check, long seed) {
         List<List<Example>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        try (Build build = start(labels, Files.createTempFile("dataset-", ".spool"),
+        try (Build build = new Build(labels, check, Files.createTempFile("dataset-", ".spool"),
                 input -> input.getBytes(StandardCharsets.UTF_8))) {
             candidates.forEach(build::add);
-            Split split = build.finish(seed, (name, feedbackId, input, label) -> splits
+            Split split = build.finish(seed, (name, feedbackId, input, output, rejected) -> splits
                     .get(Arrays.asList(SPLITS).indexOf(name))
-                    .add(new Example(feedbackId, new String(input, StandardCharsets.UTF_8), label)));
+                    .add(new Example(feedbackId, new String(input, StandardCharsets.UTF_8), output, rejected)));
             return new InMemory(split, splits.get(0), splits.get(1), splits.get(2));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,6 +144,8 @@ public final class DatasetBuilder {
     public final class Build implements AutoCloseable {
 
         private final List<String> labels;
+        private final boolean freeOutputs;
+        private final OutputCheck check;
         private final Path spool;
         private final InputEncoder encoder;
         private final DataOutputStream out;
@@ -117,16 +155,19 @@ public final class DatasetBuilder {
         private int rows;
         private int candidates;
         private int unknown;
+        private int invalid;
         private int pii;
         private IdealOutput[] pending = new IdealOutput[BATCH];
         private int pendingCount;
         private BackgroundConsumer<IdealOutput[]> processor;
 
-        private Build(List<String> labels, Path spool, InputEncoder encoder) {
+        private Build(List<String> labels, OutputCheck check, Path spool, InputEncoder encoder) {
             if (labels.size() > 127) {
                 throw new IllegalArgumentException("at most 127 labels");
             }
             this.labels = List.copyOf(labels);
+            this.freeOutputs = labels.isEmpty();
+            this.check = check;
             this.spool = spool;
             this.encoder = encoder;
             try {
@@ -199,9 +240,13 @@ public final class DatasetBuilder {
 
         private void process(IdealOutput candidate) {
             candidates++;
-            int label = labels.indexOf(candidate.idealOutput());
+            int label = freeOutputs ? 0 : labels.indexOf(candidate.idealOutput());
             if (label < 0) {
                 unknown++;
+                return;
+            }
+            if (freeOutputs && !check.valid(candidate.idealOutput())) {
+                invalid++;
                 return;
             }
             PiiScrubber.Scrubbed scrubbed = scrubber.scrub(candidate.input());
@@ -219,9 +264,34 @@ public final class DatasetBuilder {
             try {
                 out.writeInt(input.length);
                 out.write(input);
+                if (freeOutputs) {
+                    writeText(candidate.idealOutput());
+                }
+                writeText(candidate.rejectedOutput());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot spool the dataset to " + spool, e);
             }
+        }
+
+        /** A text on the spool: its UTF-8 length (-1 for null) and bytes. */
+        private void writeText(String text) throws IOException {
+            if (text == null) {
+                out.writeInt(-1);
+                return;
+            }
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+
+        private static String readText(DataInputStream in) throws IOException {
+            int length = in.readInt();
+            if (length < 0) {
+                return null;
+            }
+            byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
 
         public Split finish(long seed, SplitWriter writer) throws IOException {
@@ -246,16 +316,18 @@ public final class DatasetBuilder {
                 for (int i = 0; i < rows; i++) {
                     byte[] input = new byte[in.readInt()];
                     in.readFully(input);
+                    String output = freeOutputs ? readText(in) : labels.get(labelOf[i]);
+                    String rejected = readText(in);
                     if (!kept.get(i)) {
                         continue;
                     }
                     byte split = splitOf[i];
                     ids[split][filled[split]++] = feedbackIds[i];
-                    writer.write(SPLITS[split], feedbackIds[i], input, labels.get(labelOf[i]));
+                    writer.write(SPLITS[split], feedbackIds[i], input, output, rejected);
                 }
             }
-            int duplicates = candidates - unknown - keptCount;
-            return new Split(ids[TRAIN], ids[VALIDATION], ids[TEST], candidates, duplicates, unknown, pii,
+            int duplicates = candidates - unknown - invalid - keptCount;
+            return new Split(ids[TRAIN], ids[VALIDATION], ids[TEST], candidates, duplicates, unknown, invalid, pii,
                     distribution);
         }
 
@@ -316,7 +388,9 @@ public final class DatasetBuilder {
                     splitOf[order[j]] = position < testCount ? TEST
                             : position < testCount + validationCount ? VALIDATION : TRAIN;
                 }
-                distribution.put(labels.get(label), size);
+                if (!freeOutputs) {
+                    distribution.put(labels.get(label), size);
+                }
                 start = end;
             }
             return distribution;

@@ -31,19 +31,21 @@ public class DatasetRepository {
 
     /** Inserts a new version, numbered after the use case's latest (call inside a transaction). */
     public long insert(long useCaseId, UUID runId, String sha256, long trainArtifactId, long validationArtifactId,
-                       long testArtifactId, DatasetBuilder.Split split, long seed, int revision) {
+                       long testArtifactId, Long preferenceArtifactId, int preferencePairs, DatasetBuilder.Split split,
+                       long seed, int revision) {
         jdbc.sql("select pg_advisory_xact_lock(?)").param(useCaseId).query((rs, i) -> 1).list();
         return jdbc.sql("""
                         insert into dataset_version (use_case_id, run_id, version, sha256, train_artifact_id,
                                validation_artifact_id, test_artifact_id, train_rows, validation_rows, test_rows,
-                               candidates, duplicates_removed, pii_items_scrubbed, label_distribution, split_seed, revision)
-                        select ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?
+                               candidates, duplicates_removed, pii_items_scrubbed, label_distribution, split_seed, revision,
+                               preference_artifact_id, preference_pairs, excluded_invalid)
+                        select ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?
                         from dataset_version where use_case_id = ?
                         returning id""")
                 .params(useCaseId, runId, sha256, trainArtifactId, validationArtifactId, testArtifactId,
                         split.trainIds().length, split.validationIds().length, split.testIds().length, split.candidates(),
                         split.duplicatesRemoved(), split.piiItemsScrubbed(), Jsonb.write(json, split.labelDistribution()), seed,
-                        revision, useCaseId)
+                        revision, preferenceArtifactId, preferencePairs, split.invalidExcluded(), useCaseId)
                 .query(Long.class)
                 .single();
     }
@@ -158,7 +160,8 @@ public class DatasetRepository {
                     rs.getInt("validation_rows"), rs.getInt("test_rows"), rs.getInt("candidates"),
                     rs.getInt("duplicates_removed"), rs.getInt("pii_items_scrubbed"),
                     json.readValue(rs.getString("label_distribution"), DISTRIBUTION), rs.getLong("split_seed"),
-                    rs.getBoolean("tainted"));
+                    rs.getBoolean("tainted"), (Long) rs.getObject("preference_artifact_id", Long.class),
+                    rs.getInt("preference_pairs"), rs.getInt("excluded_invalid"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

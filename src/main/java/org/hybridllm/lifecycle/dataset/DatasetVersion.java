@@ -3,8 +3,13 @@ package org.hybridllm.lifecycle.dataset;
 import java.util.Map;
 import java.util.UUID;
 
+/**
+ * A registered dataset version: its train / validation / test splits (OpenAI chat JSONL), the preference pairs
+ * its corrections yield (OpenAI DPO JSONL; null when there are none), and what the build dropped.
+ */
 public record DatasetVersion(long id, long useCaseId, UUID runId, int version, String sha256, long trainArtifactId,
                              long validationArtifactId, long testArtifactId, int trainRows, int validationRows,
                              int testRows, int candidates, int duplicatesRemoved, int piiItemsScrubbed,
-                             Map<String, Integer> labelDistribution, long splitSeed, boolean tainted) {
+                             Map<String, Integer> labelDistribution, long splitSeed, boolean tainted,
+                             Long preferenceArtifactId, int preferencePairs, int excludedInvalid) {
 }

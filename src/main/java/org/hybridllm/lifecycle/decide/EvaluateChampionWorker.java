@@ -73,12 +73,12 @@ public class EvaluateChampionWorker {
             return () -> measured;
         }
         List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()
-                .map(e -> new LabelledExample(e.input(), e.label())).toList();
+                .map(e -> new LabelledExample(e.input(), e.expected())).toList();
         Evaluator.Scored scored = evaluator.score(useCase, model, prompts.get(promptId), evalSet);
         return () -> {
             EvalRunSummary result = evaluator.record(runId, Evaluator.Role.CHAMPION, EvaluatePromptsWorker.EVAL_SET,
                     scored);
-            return new ChampionEvaluated(modelId, promptId, fineTuned, result.accuracy(), result.evalRunId());
+            return new ChampionEvaluated(modelId, promptId, fineTuned, result.primary(), result.evalRunId());
         };
     }
 }

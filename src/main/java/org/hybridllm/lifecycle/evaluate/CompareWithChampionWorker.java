@@ -38,8 +38,9 @@ public class CompareWithChampionWorker {
      * Job output. The champion it was compared with (model + prompt) travels with the result, so promotion can
      * check that it is still the champion (compare-and-set).
      */
-    public record Compared(long championEvalRunId, long candidateEvalRunId, double championAccuracy,
-                           double championMacroF1, double candidateAccuracy, double candidateMacroF1,
+    public record Compared(long championEvalRunId, long candidateEvalRunId, String primaryMetric,
+                           double championAccuracy, Double championMacroF1, double candidateAccuracy,
+                           Double candidateMacroF1,
                            double championPromptTokensPerCall, double candidatePromptTokensPerCall,
                            int testExamples, boolean candidateBeatsChampion, long championModelVersionId,
                            long championPromptVersionId) {
@@ -92,20 +93,22 @@ public class CompareWithChampionWorker {
 
         Evaluator.Scored championScored = evaluator.score(useCase, models.get(champion.modelVersionId()),
                 prompts.get(champion.promptVersionId()), test);
+        // the candidate's outputs are judged against the champion's on the same examples (pairwise, with a judge)
         Evaluator.Scored candidateScored = evaluator.score(useCase, models.get(input.candidateModelVersionId()),
-                prompts.get(input.tunedPromptVersionId()), test);
+                prompts.get(input.tunedPromptVersionId()), test, championScored.outputs());
         return () -> {
             EvalRunSummary championResult = evaluator.record(runId, Evaluator.Role.CHAMPION, evalSet, championScored);
             EvalRunSummary candidateResult = evaluator.record(runId, Evaluator.Role.CANDIDATE, evalSet,
                     candidateScored);
-            boolean better = candidateResult.accuracy() > championResult.accuracy() + minimumGain;
+            boolean better = candidateResult.primary() > championResult.primary() + minimumGain;
             audit.record(AuditLog.SYSTEM, "CANDIDATE_EVALUATED", "eval_run", candidateResult.evalRunId(), runId,
-                    Map.of("championAccuracy", championResult.accuracy(),
-                            "candidateAccuracy", candidateResult.accuracy(), "candidateBeatsChampion", better,
+                    Map.of("primaryMetric", candidateResult.primaryMetric(), "championAccuracy", championResult.primary(),
+                            "candidateAccuracy", candidateResult.primary(), "candidateBeatsChampion", better,
                             "championModelVersionId", champion.modelVersionId(),
                             "championPromptVersionId", champion.promptVersionId()));
-            return new Compared(championResult.evalRunId(), candidateResult.evalRunId(), championResult.accuracy(),
-                    championResult.macroF1(), candidateResult.accuracy(), candidateResult.macroF1(),
+            return new Compared(championResult.evalRunId(), candidateResult.evalRunId(),
+                    candidateResult.primaryMetric(), championResult.primary(), championResult.macroF1(),
+                    candidateResult.primary(), candidateResult.macroF1(),
                     championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(), better,
                     champion.modelVersionId(), champion.promptVersionId());
         };

@@ -1,4 +1,5 @@
 package org.hybridllm.lifecycle.evaluate;
 
-public record LabelledExample(String input, String label) {
+/** An evaluation example: an input and its expected output (a label, a JSON object's text, or a reference text). */
+public record LabelledExample(String input, String expected) {
 }

@@ -22,14 +22,20 @@ public class FeedbackRepository {
 
     private static final Logger log = LoggerFactory.getLogger(FeedbackRepository.class);
 
-    /** The latest feedback of each interaction that gives an ideal output: a correction, or a thumbs-up. */
+    /**
+     * The latest feedback of each interaction that gives an ideal output: a correction, or a thumbs-up; with the
+     * output a correction replaced (a preference pair's rejected side), if it differs.
+     */
     private static final String IDEAL_OUTPUTS = idealOutputs("?", "?");
 
     private static String idealOutputs(String useCaseId, String feedbackUpToId) {
         return """
                 select distinct on (f.interaction_id)
                        f.id as feedback_id, i.id as interaction_id, i.input,
-                       coalesce(f.corrected_output, case when f.rating = 1 then i.output end) as ideal_output
+                       coalesce(f.corrected_output, case when f.rating = 1 then i.output end) as ideal_output,
+                       case when f.corrected_output is not null
+                                 and f.corrected_output is distinct from coalesce(f.original_output, i.output)
+                            then coalesce(f.original_output, i.output) end as rejected_output
                 from feedback f join interaction i on i.id = f.interaction_id
                 where i.use_case_id = %s and f.id <= %s
                 order by f.interaction_id, f.id desc
@@ -112,7 +118,13 @@ public class FeedbackRepository {
                     join dataset_version d on d.id = s.dataset_version_id where d.run_id = ?))
             """;
 
-    public record IdealOutput(long feedbackId, long interactionId, String input, String idealOutput) {
+    /** An ideal output; {@code rejectedOutput} is the model's output a correction replaced (null otherwise). */
+    public record IdealOutput(long feedbackId, long interactionId, String input, String idealOutput,
+                              String rejectedOutput) {
+
+        public IdealOutput(long feedbackId, long interactionId, String input, String idealOutput) {
+            this(feedbackId, interactionId, input, idealOutput, null);
+        }
     }
 
     /**
@@ -122,7 +134,7 @@ public class FeedbackRepository {
      */
     public void forEachIdealOutput(long useCaseId, long feedbackUpToId, Consumer<IdealOutput> consumer) {
         // COPY takes no bind parameters: the two values are Java longs, formatted, never text from outside
-        String copy = "copy (select feedback_id, interaction_id, input, ideal_output from ("
+        String copy = "copy (select feedback_id, interaction_id, input, ideal_output, rejected_output from ("
                 + idealOutputs(Long.toString(useCaseId), Long.toString(feedbackUpToId))
                 + ") t where ideal_output is not null order by feedback_id) to stdout";
         Connection connection = DataSourceUtils.getConnection(dataSource);
@@ -130,9 +142,9 @@ public class FeedbackRepository {
         try {
             out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
             for (byte[] row = out.readFromCopy(); row != null; row = out.readFromCopy()) {
-                String[] fields = CopyTextRow.fields(row, 4);
+                String[] fields = CopyTextRow.fields(row, 5);
                 consumer.accept(new IdealOutput(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[2],
-                        fields[3]));
+                        fields[3], fields[4]));
             }
         } catch (SQLException e) {
             throw new DataAccessResourceFailureException("cannot read the ideal outputs of use case " + useCaseId, e);

@@ -81,9 +81,10 @@ public class SubmitFineTuneWorker {
             FineTuner fineTuner = providers.fineTuner(useCase.fineTunerName());
             FineTuneRequest request = new FineTuneRequest(
                     "run-" + runId + (run.revision() == 0 ? "" : "-r" + run.revision()), useCase.baseModel(),
-                    fileOf(dataset.trainArtifactId()), fileOf(dataset.validationArtifactId()),
-                    prompts.get(input.tunedPromptVersionId()).spec(), useCase.labels(), hyperparameters,
-                    artifacts.workDirectory("fine-tune"));
+                    useCase.task(), fileOf(dataset.trainArtifactId()), fileOf(dataset.validationArtifactId()),
+                    dataset.preferenceArtifactId() == null ? null : fileOf(dataset.preferenceArtifactId()),
+                    prompts.get(input.tunedPromptVersionId()).spec(), useCase.labels(),
+                    useCase.contract().outputSchema(), hyperparameters, artifacts.workDirectory("fine-tune"));
             externalId = fineTuner.submit(request);
         }
         String submitted = externalId;

@@ -38,7 +38,7 @@ public class EvaluatePromptsWorker {
 
     /** Job output: the inputs of the decide stage, and the baseline the cycle must beat. */
     public record PromptsEvaluated(String useCaseKey, long baselinePromptVersionId, long baseModelVersionId,
-                                   double baselineAccuracy, double baselineMacroF1, int promptIterations,
+                                   String primaryMetric, double baselineAccuracy, Double baselineMacroF1, int promptIterations,
                                    boolean promptPlateau, double targetAccuracy, int minLabelledExamples,
                                    List<Long> evalRunIds) {
     }
@@ -72,7 +72,7 @@ public class EvaluatePromptsWorker {
         UseCase useCase = useCases.get(runs.find(runId).orElseThrow().useCaseId());
         List<PromptVersion> versions = prompts.findByUseCase(useCase.id(), PromptVersion.Purpose.PROTOTYPE);
         List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()
-                .map(e -> new LabelledExample(e.input(), e.label())).toList();
+                .map(e -> new LabelledExample(e.input(), e.expected())).toList();
         if (versions.isEmpty() || evalSet.isEmpty()) {
             // nothing in the process can fix this: an incident that says what to do, not an error nothing catches
             throw CamundaError.jobError("Use case " + useCase.key() + " needs at least one prompt version and an "
@@ -91,10 +91,10 @@ public class EvaluatePromptsWorker {
         for (Evaluator.Scored one : scored) {
             results.add(evaluator.record(runId, Evaluator.Role.PROMPT_ITERATION, EVAL_SET, one));
         }
-        EvalRunSummary best = results.stream().max(Comparator.comparingDouble(EvalRunSummary::accuracy)).orElseThrow();
-        double latest = results.getLast().accuracy();
+        EvalRunSummary best = results.stream().max(Comparator.comparingDouble(EvalRunSummary::primary)).orElseThrow();
+        double latest = results.getLast().primary();
         double bestBeforeLatest = results.subList(0, results.size() - 1).stream()
-                .mapToDouble(EvalRunSummary::accuracy).max().orElse(0);
+                .mapToDouble(EvalRunSummary::primary).max().orElse(0);
         boolean plateau = results.size() >= 2 && latest - bestBeforeLatest < useCase.plateauDelta();
         List<Long> evalRunIds = results.stream().map(EvalRunSummary::evalRunId).toList();
 
@@ -105,8 +105,8 @@ public class EvaluatePromptsWorker {
             audit.record(AuditLog.SYSTEM, "CHAMPION_INITIALISED", "use_case", useCase.key(), runId,
                     Map.of("modelVersionId", baseModel.id(), "promptVersionId", best.promptVersionId()));
         }
-        return new PromptsEvaluated(useCase.key(), best.promptVersionId(), baseModel.id(), best.accuracy(),
-                best.macroF1(), versions, plateau, useCase.targetAccuracy(), useCase.minLabelledExamples(),
+        return new PromptsEvaluated(useCase.key(), best.promptVersionId(), baseModel.id(), best.primaryMetric(),
+                best.primary(), best.macroF1(), versions, plateau, useCase.targetAccuracy(), useCase.minLabelledExamples(),
                 evalRunIds);
     }
 }

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The training-data format every fine-tuner takes: OpenAI's chat fine-tuning JSONL, one
- * {@code {"messages": [system, user, assistant]}} object per line.
+ * The training-data formats every fine-tuner takes: OpenAI's chat fine-tuning JSONL, one
+ * {@code {"messages": [system, user, assistant]}} object per line, and OpenAI's preference (DPO) JSONL, one
+ * {@code {"input": {"messages": [system, user]}, "preferred_output": [assistant], "non_preferred_output":
+ * [assistant]}} object per line.
  */
 public final class ChatJsonl {
 
@@ -30,7 +32,7 @@ public final class ChatJsonl {
      */
     public static final class Lines {
 
-        private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+        static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
         private static final byte[] ASSISTANT = "\"},{\"role\":\"assistant\",\"content\":\""
                 .getBytes(StandardCharsets.UTF_8);
         private static final byte[] END = "\"}]}\n".getBytes(StandardCharsets.UTF_8);
@@ -55,6 +57,69 @@ public final class ChatJsonl {
             out.write(quotedAssistant);
             out.write(END);
         }
+    }
+
+    /** Writes preference pairs with one system prompt, as {@link Lines} writes examples. */
+    public static final class PreferenceLines {
+
+        private static final byte[] PREFERRED = "\"}]},\"preferred_output\":[{\"role\":\"assistant\",\"content\":\""
+                .getBytes(StandardCharsets.UTF_8);
+        private static final byte[] NON_PREFERRED = "\"}],\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\""
+                .getBytes(StandardCharsets.UTF_8);
+        private static final byte[] END = "\"}]}\n".getBytes(StandardCharsets.UTF_8);
+        private final byte[] start;
+
+        public PreferenceLines(String systemPrompt) {
+            this.start = ("{\"input\":{\"messages\":[{\"role\":\"system\",\"content\":\""
+                    + new String(Lines.QUOTE.quoteAsString(systemPrompt)) + "\"},{\"role\":\"user\",\"content\":\"")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** One pair of texts already {@linkplain Lines#quote quoted}, newline included. */
+        public void write(OutputStream out, byte[] quotedUser, byte[] quotedPreferred, byte[] quotedNonPreferred)
+                throws IOException {
+            out.write(start);
+            out.write(quotedUser);
+            out.write(PREFERRED);
+            out.write(quotedPreferred);
+            out.write(NON_PREFERRED);
+            out.write(quotedNonPreferred);
+            out.write(END);
+        }
+    }
+
+    /** One preference pair: the user's text, the preferred and the non-preferred answer. */
+    public record Preference(String user, String preferred, String nonPreferred) {
+    }
+
+    public static List<Preference> readPreferences(ObjectMapper json, byte[] content) {
+        List<Preference> pairs = new ArrayList<>();
+        int lineNumber = 0;
+        for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode pair = json.readTree(line);
+                String user = null;
+                for (JsonNode message : pair.path("input").path("messages")) {
+                    if (message.path("role").asText().equals("user")) {
+                        user = message.path("content").asText();
+                    }
+                }
+                JsonNode preferred = pair.path("preferred_output").path(0).path("content");
+                JsonNode nonPreferred = pair.path("non_preferred_output").path(0).path("content");
+                if (user == null || !preferred.isTextual() || !nonPreferred.isTextual()) {
+                    throw new IllegalArgumentException("line " + lineNumber + " needs an input with a user message, "
+                            + "a preferred_output and a non_preferred_output");
+                }
+                pairs.add(new Preference(user, preferred.asText(), nonPreferred.asText()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("line " + lineNumber + " is not JSON", e);
+            }
+        }
+        return pairs;
     }
 
     public static List<Example> read(ObjectMapper json, byte[] content) {

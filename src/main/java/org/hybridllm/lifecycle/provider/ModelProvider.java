@@ -19,4 +19,14 @@ public interface ModelProvider {
     default OptionalInt promptTokens(ModelTarget target, PromptSpec prompt, List<LabelSpec> labels, String input) {
         return OptionalInt.empty();
     }
+
+    /** Whether {@link #chat} works: a chat model that can answer any conversation (judges need one). */
+    default boolean supportsChat() {
+        return false;
+    }
+
+    /** One answer to a conversation, as the model gives it (judges grade outputs with this). */
+    default Completion chat(String model, List<ChatMessage> messages, ModelSettings settings) {
+        throw new UnsupportedOperationException(name() + " has no chat model");
+    }
 }

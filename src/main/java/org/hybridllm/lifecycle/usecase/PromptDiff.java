@@ -5,7 +5,9 @@ import com.github.difflib.UnifiedDiffUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.hybridllm.lifecycle.provider.ChatMessage;
 import org.hybridllm.lifecycle.provider.FewShotExample;
+import org.hybridllm.lifecycle.provider.ModelSettings;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 
 /**
@@ -25,8 +27,11 @@ public record PromptDiff(int fromVersion, int toVersion, String fromSha256, Stri
         compare(changes, "purpose", from.purpose().name(), to.purpose().name());
         compare(changes, "instruction", a.instruction(), b.instruction());
         compare(changes, "inputTemplate", a.inputTemplate(), b.inputTemplate());
+        compare(changes, "messages", a.messages().size() + " messages", b.messages().size() + " messages");
         compare(changes, "labelDescriptions", String.valueOf(a.labelDescriptions()),
                 String.valueOf(b.labelDescriptions()));
+        compare(changes, "settings", settings(a.settings()), settings(b.settings()));
+        compare(changes, "responseFormat", a.responseFormat().wireName(), b.responseFormat().wireName());
         compare(changes, "fewShot", a.fewShot().size() + " examples", b.fewShot().size() + " examples");
         if (changes.stream().noneMatch(c -> c.field().equals("fewShot")) && !a.fewShot().equals(b.fewShot())) {
             changes.add(new FieldChange("fewShot", "changed examples", "changed examples"));
@@ -45,15 +50,29 @@ public record PromptDiff(int fromVersion, int toVersion, String fromSha256, Stri
         }
     }
 
+    private static String settings(ModelSettings settings) {
+        return "temperature " + (settings.temperature() == null ? "default" : settings.temperature())
+                + ", max tokens " + (settings.maxTokens() == null ? "default" : settings.maxTokens());
+    }
+
+    /** The prompt as a reviewer reads it: one line per message line, setting and few-shot example. */
     static List<String> render(PromptVersion version) {
         PromptSpec spec = version.spec();
         List<String> lines = new ArrayList<>();
         lines.add("purpose: " + version.purpose());
-        spec.instruction().lines().forEach(line -> lines.add("instruction: " + line));
-        spec.inputTemplate().lines().forEach(line -> lines.add("input template: " + line));
+        for (int i = 0; i < spec.messages().size(); i++) {
+            ChatMessage message = spec.messages().get(i);
+            // named as before chat templates, so diffs of classification prompts read as they did
+            String name = message.role().equals(ChatMessage.SYSTEM) ? "instruction"
+                    : i == spec.messages().size() - 1 ? "input template" : message.role();
+            message.content().lines().forEach(line -> lines.add(name + ": " + line));
+        }
         lines.add("label descriptions: " + (spec.labelDescriptions() ? "shown" : "not shown"));
+        lines.add("settings: " + settings(spec.settings()));
+        lines.add("response format: " + spec.responseFormat().wireName());
         for (FewShotExample example : spec.fewShot()) {
-            lines.add("example: " + example.input().replace('\n', ' ') + " => " + example.label());
+            lines.add("example: " + example.input().replace('\n', ' ') + " => "
+                    + example.outputText().replace('\n', ' '));
         }
         return lines;
     }

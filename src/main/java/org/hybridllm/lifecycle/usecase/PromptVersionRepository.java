@@ -22,7 +22,17 @@ public class PromptVersionRepository {
 
     public PromptVersionRepository(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
-        this.json = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        this.json = hashing(json);
+    }
+
+    /** The mapper prompt specs are hashed with: the app's, map entries in key order. */
+    static ObjectMapper hashing(ObjectMapper json) {
+        return json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    }
+
+    /** A prompt version's content address: its purpose and spec as the hashing mapper writes them. */
+    static String sha256(ObjectMapper hashing, PromptVersion.Purpose purpose, PromptSpec spec) {
+        return Sha256.of(purpose.name() + "\n" + Jsonb.write(hashing, spec));
     }
 
     public List<PromptVersion> findByUseCase(long useCaseId, PromptVersion.Purpose purpose) {
@@ -62,7 +72,7 @@ public class PromptVersionRepository {
     @Transactional
     public Stored store(long useCaseId, PromptVersion.Purpose purpose, PromptSpec spec, String createdBy) {
         String specJson = Jsonb.write(json, spec);
-        String sha256 = Sha256.of(purpose.name() + "\n" + specJson);
+        String sha256 = sha256(json, purpose, spec);
         // numbering is serialised per use case for the rest of the transaction
         jdbc.sql("select pg_advisory_xact_lock(?)").param(useCaseId).query((rs, i) -> 1).list();
         int inserted = jdbc.sql("""

@@ -1,11 +1,17 @@
 package org.hybridllm.lifecycle.usecase;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.ModelTarget;
+import org.hybridllm.lifecycle.provider.TaskKind;
 
-/** A task being customised (e.g. support-ticket routing) with its quality target and provider. */
-public record UseCase(long id, String key, String name, String description, List<LabelSpec> labels,
+/**
+ * A task being customised (e.g. support-ticket routing) with its task kind, output contract (latest version),
+ * quality target on the kind's primary metric, and provider.
+ */
+public record UseCase(long id, String key, String name, String description, TaskKind task, OutputContract contract,
                       double targetAccuracy, int minLabelledExamples, double plateauDelta, String provider,
                       String baseModel, String fineTuner) {
 
@@ -18,7 +24,14 @@ public record UseCase(long id, String key, String name, String description, List
         return new ModelTarget(provider, baseModel, null);
     }
 
+    /** Classification: the labels; empty for the other kinds. */
+    @JsonProperty("labels")
+    public List<LabelSpec> labels() {
+        return contract.labels();
+    }
+
+    @JsonIgnore
     public List<String> labelNames() {
-        return labels.stream().map(LabelSpec::label).toList();
+        return contract.labelNames();
     }
 }

@@ -1,5 +1,6 @@
 package org.hybridllm.lifecycle.provider.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.hybridllm.lifecycle.provider.ChatJsonl;
+import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
@@ -21,8 +24,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Fine-tunes the local model: trains a {@link SoftmaxHead} on the MiniLM embeddings of the training split (real
- * gradient descent, early stopping on the validation split). Training a few hundred examples takes seconds, so
+ * Fine-tunes the local model, per task kind: a {@link SoftmaxHead} on the MiniLM embeddings (classification), the
+ * span-tagging and field heads of {@link LocalExtraction} (extraction), the reply-selection projection of
+ * {@link LocalReplySelection} (generation); each by real gradient descent with early stopping on the validation
+ * split. Training a few hundred examples takes seconds, so
  * it runs within submit; the job's result (weights and status.json with the loss curve) is written to the job's
  * output directory, from which status() answers, also after a restart.
  */
@@ -32,12 +37,19 @@ public class LocalFineTuner implements FineTuner {
     private static final Logger log = LoggerFactory.getLogger(LocalFineTuner.class);
     static final String STATUS_FILE = "status.json";
     static final String WEIGHTS_FILE = "head.json";
+    static final String EXTRACTOR_FILE = "extractor.json";
+    static final String REPLIES_FILE = "replies.json";
 
     private final MiniLmEmbeddings embeddings;
+    private final LocalExtraction extraction;
+    private final LocalReplySelection replies;
     private final ObjectMapper json;
 
-    public LocalFineTuner(MiniLmEmbeddings embeddings, ObjectMapper json) {
+    public LocalFineTuner(MiniLmEmbeddings embeddings, LocalExtraction extraction, LocalReplySelection replies,
+                          ObjectMapper json) {
         this.embeddings = embeddings;
+        this.extraction = extraction;
+        this.replies = replies;
         this.json = json;
     }
 
@@ -77,6 +89,62 @@ public class LocalFineTuner implements FineTuner {
     }
 
     private FineTuneStatus train(FineTuneRequest request, Path jobDir) throws IOException {
+        return switch (request.task()) {
+            case CLASSIFICATION -> trainHead(request, jobDir);
+            case EXTRACTION -> trainExtractor(request, jobDir);
+            case GENERATION -> trainReplies(request, jobDir);
+        };
+    }
+
+    private FineTuneStatus trainExtractor(FineTuneRequest request, Path jobDir) throws IOException {
+        List<ChatJsonl.Example> train = ChatJsonl.read(json, Files.readAllBytes(request.trainFile()));
+        List<ChatJsonl.Example> validation = ChatJsonl.read(json, Files.readAllBytes(request.validationFile()));
+        LocalExtraction.Trained trained = extraction.train(request.outputSchema(), inputs(train), objects(train),
+                inputs(validation), objects(validation), request.hyperparameters(), seed(request));
+        return succeeded(request, jobDir, EXTRACTOR_FILE, trained::writeTo, trained.metrics());
+    }
+
+    private FineTuneStatus trainReplies(FineTuneRequest request, Path jobDir) throws IOException {
+        List<ChatJsonl.Example> train = ChatJsonl.read(json, Files.readAllBytes(request.trainFile()));
+        List<ChatJsonl.Example> validation = ChatJsonl.read(json, Files.readAllBytes(request.validationFile()));
+        // the prompt's own few-shot answers stay selectable after tuning
+        List<String> extra = request.prompt().fewShot().stream().map(FewShotExample::outputText).toList();
+        LocalReplySelection.Trained trained = replies.train(inputs(train), answers(train), inputs(validation),
+                answers(validation), extra, request.hyperparameters(), seed(request));
+        return succeeded(request, jobDir, REPLIES_FILE, trained::writeTo, trained.metrics());
+    }
+
+    private FineTuneStatus succeeded(FineTuneRequest request, Path jobDir, String file, Consumer<Path> write,
+                                     Map<String, Object> metrics) throws IOException {
+        Files.createDirectories(jobDir);
+        Path weights = jobDir.resolve(file);
+        write.accept(weights);
+        log.info("Local fine-tuning job {} ({}) trained: {}", request.jobName(), request.task(), metrics.keySet());
+        return new FineTuneStatus(FineTuneStatus.State.SUCCEEDED, metrics, weights.toUri().toString(), null);
+    }
+
+    private static List<String> inputs(List<ChatJsonl.Example> examples) {
+        return examples.stream().map(ChatJsonl.Example::user).toList();
+    }
+
+    private static List<String> answers(List<ChatJsonl.Example> examples) {
+        return examples.stream().map(ChatJsonl.Example::assistant).toList();
+    }
+
+    private List<JsonNode> objects(List<ChatJsonl.Example> examples) throws IOException {
+        List<JsonNode> objects = new ArrayList<>(examples.size());
+        for (ChatJsonl.Example example : examples) {
+            objects.add(json.readTree(example.assistant()));
+        }
+        return objects;
+    }
+
+    private static long seed(FineTuneRequest request) {
+        return request.hyperparameters().get("seed") instanceof Number n ? n.longValue()
+                : SoftmaxHead.Hyperparameters.defaults().seed();
+    }
+
+    private FineTuneStatus trainHead(FineTuneRequest request, Path jobDir) throws IOException {
         List<String> labels = request.labels().stream().map(LabelSpec::label).toList();
         Examples train = read(request.trainFile(), request.prompt(), labels);
         Examples validation = read(request.validationFile(), request.prompt(), labels);

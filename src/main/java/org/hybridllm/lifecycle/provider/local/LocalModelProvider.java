@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.LabelSpec;
@@ -21,10 +22,20 @@ import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.springframework.stereotype.Component;
 
 /**
- * The offline provider. With the base model, a prompt version classifies by embedding similarity: each label is
+ * The offline provider, for every task kind, on the shipped MiniLM model.
+ * <ul>
+ * <li>Classification. With the base model, a prompt version classifies by embedding similarity: each label is
  * represented by the embedding of the prompt's instruction + label (+ description), averaged with its few-shot
  * examples, and an input gets the most similar label. With a fine-tuned model, the trained head classifies the
- * embedding of the input rendered with the (short) prompt.
+ * embedding of the input rendered with the (short) prompt.</li>
+ * <li>Extraction ({@link LocalExtraction}): the prompt-only baseline matches the input's tokens against the
+ * prompt's few-shot examples; a fine-tuned model tags spans on the token states and picks enum values with
+ * sentence-level heads. The answer is the JSON object's text.</li>
+ * <li>Generation ({@link LocalReplySelection}): response selection among known replies — the prompt's few-shot
+ * answers for the baseline (ranked by raw similarity to the input), the training split's ideal outputs for a
+ * fine-tuned model (ranked through a contrastively trained projection). It selects, it does not write: free-form
+ * generation needs a chat model server.</li>
+ * </ul>
  */
 @Component
 public class LocalModelProvider implements ModelProvider {
@@ -32,13 +43,18 @@ public class LocalModelProvider implements ModelProvider {
     public static final String NAME = "local";
 
     private final MiniLmEmbeddings embeddings;
+    private final LocalExtraction extraction;
+    private final LocalReplySelection replies;
     private final ObjectMapper json;
     private static final int MAX_CACHED_PROMPTS = 256;
     private final Map<String, SoftmaxHead> heads = new ConcurrentHashMap<>();
     private final Map<AnchorKey, Anchors> anchorCache = new ConcurrentHashMap<>();
 
-    public LocalModelProvider(MiniLmEmbeddings embeddings, ObjectMapper json) {
+    public LocalModelProvider(MiniLmEmbeddings embeddings, LocalExtraction extraction, LocalReplySelection replies,
+                              ObjectMapper json) {
         this.embeddings = embeddings;
+        this.extraction = extraction;
+        this.replies = replies;
         this.json = json;
     }
 
@@ -49,7 +65,47 @@ public class LocalModelProvider implements ModelProvider {
 
     @Override
     public List<Completion> complete(ModelRequest request) {
-        return request.target().isFineTuned() ? withHead(request) : byPromptSimilarity(request);
+        return switch (request.task()) {
+            case CLASSIFICATION -> request.target().isFineTuned() ? withHead(request) : byPromptSimilarity(request);
+            case EXTRACTION -> each(request, extractor(request));
+            case GENERATION -> each(request, replier(request));
+        };
+    }
+
+    private Function<String, String> extractor(ModelRequest request) {
+        if (request.target().isFineTuned()) {
+            String weights = request.target().tunedModel();
+            return input -> extraction.extract(weights, input).toString();
+        }
+        List<LocalExtraction.Shot> shots = request.prompt().fewShot().stream()
+                .map(shot -> new LocalExtraction.Shot(shot.input(), shot.output())).toList();
+        return input -> extraction.baseline(request.outputSchema(), shots, input).toString();
+    }
+
+    private Function<String, String> replier(ModelRequest request) {
+        if (request.target().isFineTuned()) {
+            String weights = request.target().tunedModel();
+            return input -> replies.select(weights, input);
+        }
+        List<LocalReplySelection.Shot> shots = request.prompt().fewShot().stream()
+                .map(shot -> new LocalReplySelection.Shot(shot.input(), shot.outputText())).toList();
+        if (shots.isEmpty()) {
+            throw new IllegalArgumentException("local generation selects among the prompt's few-shot answers: a "
+                    + "prompt version without few-shot examples has no reply to choose");
+        }
+        return input -> replies.baseline(shots, input);
+    }
+
+    /** One call per input; tokens are the input's (the local models read the input, not a rendered prompt). */
+    private List<Completion> each(ModelRequest request, Function<String, String> answer) {
+        List<Completion> completions = new ArrayList<>(request.inputs().size());
+        for (String input : request.inputs()) {
+            long started = System.nanoTime();
+            String output = answer.apply(input);
+            completions.add(new Completion(output, embeddings.embed(input).tokens(), 1,
+                    (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
+        }
+        return completions;
     }
 
     /** The label anchors of a prompt version and how many tokens embedding them took. */
@@ -100,7 +156,7 @@ public class LocalModelProvider implements ModelProvider {
             List<String> texts = new ArrayList<>();
             texts.add(prompt.describe(label));
             for (FewShotExample shot : prompt.fewShot()) {
-                if (shot.label().equals(label.label())) {
+                if (shot.outputText().equals(label.label())) {
                     texts.add(prompt.render(shot.input()));
                 }
             }

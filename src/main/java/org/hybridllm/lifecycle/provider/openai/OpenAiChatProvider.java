@@ -1,44 +1,57 @@
 package org.hybridllm.lifecycle.provider.openai;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
+import com.openai.models.ResponseFormatJsonObject;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.hybridllm.lifecycle.provider.ChatMessage;
 import org.hybridllm.lifecycle.provider.Completion;
-import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.ModelProvider;
 import org.hybridllm.lifecycle.provider.ModelRequest;
+import org.hybridllm.lifecycle.provider.ModelSettings;
 import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.PromptSpec;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
+import org.hybridllm.lifecycle.provider.ResponseFormat;
+import org.hybridllm.lifecycle.provider.TaskKind;
 
 /**
- * Chat completions on an OpenAI-compatible endpoint for a classification-style use case: the prompt version
- * becomes a system message (instruction, the labels, their descriptions if enabled) and few-shot user/assistant
- * turns; the answer is mapped onto a label. Calls of one request run in parallel up to the endpoint's concurrency.
+ * Chat completions on an OpenAI-compatible endpoint, for every task kind. The prompt version's chat template is
+ * rendered (system messages, few-shot user / assistant turns, the input turn) and sent with its settings; for
+ * classification the system message also lists the labels (with descriptions if enabled) and the answer is
+ * mapped onto a label; for extraction a {@code json_schema} prompt sends the use case's schema as
+ * {@code response_format} (other prompts get the schema in the system message), and the answer is returned as it
+ * came: evaluation validates it, nothing is coerced; generation returns the text. A fine-tuned model is served
+ * exactly as it was trained: the short prompt alone. Calls of one request run in parallel up to the endpoint's
+ * concurrency.
  */
 public class OpenAiChatProvider implements ModelProvider {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final String name;
     private final OpenAIClient client;
     private final OpenAiProperties.Endpoint endpoint;
-    private final Map<ConversationKey, ChatCompletionCreateParams> conversationStarts =
-            new ConcurrentHashMap<>();
 
     public OpenAiChatProvider(String name, OpenAIClient client, OpenAiProperties.Endpoint endpoint) {
         this.name = name;
@@ -52,13 +65,24 @@ public class OpenAiChatProvider implements ModelProvider {
     }
 
     @Override
+    public boolean supportsChat() {
+        return true;
+    }
+
+    @Override
     public List<Completion> complete(ModelRequest request) {
-        String model = request.target().isFineTuned() ? request.target().tunedModel() : request.target().baseModel();
-        // a fine-tuned model is served exactly as it was trained: the short instruction alone (see ChatJsonl)
-        String system = request.target().isFineTuned() ? request.prompt().instruction()
-                : systemPrompt(request.prompt(), request.labels());
+        String model = modelOf(request.target());
+        String suffix = request.target().isFineTuned() ? null : systemSuffix(request);
+        ChatCompletionCreateParams.Builder start = start(model, request.prompt().settings());
+        if (request.task() == TaskKind.EXTRACTION && request.prompt().responseFormat() == ResponseFormat.JSON_SCHEMA
+                && request.outputSchema() != null) {
+            start.responseFormat(jsonSchemaFormat(request.outputSchema()));
+        } else if (request.prompt().responseFormat() == ResponseFormat.JSON_OBJECT) {
+            start.responseFormat(ResponseFormatJsonObject.builder().build());
+        }
+        ChatCompletionCreateParams base = start.build();
         if (request.inputs().size() == 1) { // a single call (the gateway): no thread hand-off
-            return List.of(call(model, system, request, request.inputs().getFirst()));
+            return List.of(call(base, request, suffix, request.inputs().getFirst()));
         }
         Semaphore permits = new Semaphore(endpoint.concurrency());
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -67,7 +91,7 @@ public class OpenAiChatProvider implements ModelProvider {
                 futures.add(calls.submit(() -> {
                     permits.acquire();
                     try {
-                        return call(model, system, request, input);
+                        return call(base, request, suffix, input);
                     } finally {
                         permits.release();
                     }
@@ -86,43 +110,67 @@ public class OpenAiChatProvider implements ModelProvider {
         }
     }
 
-    private record ConversationKey(String model, String system, PromptSpec prompt) {
+    @Override
+    public Completion chat(String model, List<ChatMessage> messages, ModelSettings settings) {
+        ChatCompletionCreateParams.Builder params = start(model, settings);
+        messages.forEach(message -> add(params, message));
+        return send(params.build(), model, text -> text);
     }
 
-    /**
-     * The messages before the input (system prompt, few-shot turns) are the same for every call with one prompt
-     * version: built once (the gateway calls with one input at a time), at most a few hundred kept.
-     */
-    private ChatCompletionCreateParams conversationStart(String model, String system, PromptSpec prompt) {
-        ConversationKey key = new ConversationKey(model, system, prompt);
-        ChatCompletionCreateParams start = conversationStarts.get(key);
-        if (start != null) {
-            return start;
-        }
-        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
+    private ChatCompletionCreateParams.Builder start(String model, ModelSettings settings) {
+        return ChatCompletionCreateParams.builder()
                 .model(model)
-                .temperature(0.0)
-                .maxCompletionTokens(endpoint.maxTokens())
-                .addSystemMessage(system);
-        for (FewShotExample example : prompt.fewShot()) {
-            params.addUserMessage(prompt.render(example.input()));
-            params.addAssistantMessage(example.label());
-        }
-        start = params.build();
-        if (conversationStarts.size() >= 256) {
-            conversationStarts.clear();
-        }
-        conversationStarts.put(key, start);
-        return start;
+                .temperature(settings.temperature() == null ? 0.0 : settings.temperature())
+                .maxCompletionTokens(settings.maxTokens() == null ? endpoint.maxTokens() : settings.maxTokens());
     }
 
-    private Completion call(String model, String system, ModelRequest request, String input) {
-        ChatCompletionCreateParams.Builder params = conversationStart(model, system, request.prompt()).toBuilder();
-        params.addUserMessage(request.prompt().render(input));
+    private static String modelOf(ModelTarget target) {
+        return target.isFineTuned() ? target.tunedModel() : target.baseModel();
+    }
+
+    /** What the first system message gains beyond the template: the labels, or the schema to answer in. */
+    static String systemSuffix(ModelRequest request) {
+        return switch (request.task()) {
+            case CLASSIFICATION -> labelList(request.prompt(), request.labels());
+            case EXTRACTION -> request.prompt().responseFormat() == ResponseFormat.JSON_SCHEMA
+                    || request.outputSchema() == null ? null
+                    : "Answer with one JSON object, and nothing else, that satisfies this JSON Schema:\n"
+                    + request.outputSchema();
+            case GENERATION -> null;
+        };
+    }
+
+    private static ResponseFormatJsonSchema jsonSchemaFormat(JsonNode schema) {
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder body = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        JSON.convertValue(schema, new TypeReference<Map<String, Object>>() { })
+                .forEach((key, value) -> body.putAdditionalProperty(key, JsonValue.from(value)));
+        return ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder().name("output").schema(body.build())
+                        .strict(false).build())
+                .build();
+    }
+
+    private static void add(ChatCompletionCreateParams.Builder params, ChatMessage message) {
+        switch (message.role()) {
+            case ChatMessage.SYSTEM -> params.addSystemMessage(message.content());
+            case ChatMessage.ASSISTANT -> params.addAssistantMessage(message.content());
+            default -> params.addUserMessage(message.content());
+        }
+    }
+
+    private Completion call(ChatCompletionCreateParams base, ModelRequest request, String suffix, String input) {
+        ChatCompletionCreateParams.Builder params = base.toBuilder();
+        request.prompt().conversation(input, suffix).forEach(message -> add(params, message));
+        Function<String, String> output = request.task() == TaskKind.CLASSIFICATION
+                ? text -> toLabel(text, request.labels()) : String::strip;
+        return send(params.build(), modelOf(request.target()), output);
+    }
+
+    private Completion send(ChatCompletionCreateParams params, String model, Function<String, String> output) {
         long started = System.nanoTime();
         ChatCompletion completion;
         try {
-            completion = client.chat().completions().create(params.build());
+            completion = client.chat().completions().create(params);
         } catch (RuntimeException e) {
             throw OpenAiFailures.classify(name, "a chat completion with model '" + model + "'", e);
         }
@@ -131,8 +179,7 @@ public class OpenAiChatProvider implements ModelProvider {
         long promptTokens = completion.usage().map(u -> u.promptTokens()).orElse(0L);
         long completionTokens = completion.usage().map(u -> u.completionTokens()).orElse(0L);
         BigDecimal cost = endpoint.cost(model, promptTokens, completionTokens);
-        return new Completion(toLabel(text, request.labels()), (int) promptTokens, (int) completionTokens, latencyMs,
-                cost);
+        return new Completion(output.apply(text), (int) promptTokens, (int) completionTokens, latencyMs, cost);
     }
 
     /**
@@ -142,18 +189,11 @@ public class OpenAiChatProvider implements ModelProvider {
      */
     @Override
     public OptionalInt promptTokens(ModelTarget target, PromptSpec prompt, List<LabelSpec> labels, String input) {
-        String model = target.isFineTuned() ? target.tunedModel() : target.baseModel();
-        Encoding encoding = encodingFor(model);
-        List<String> messages = new ArrayList<>();
-        messages.add(target.isFineTuned() ? prompt.instruction() : systemPrompt(prompt, labels));
-        for (FewShotExample example : prompt.fewShot()) {
-            messages.add(prompt.render(example.input()));
-            messages.add(example.label());
-        }
-        messages.add(prompt.render(input));
+        Encoding encoding = encodingFor(modelOf(target));
+        String suffix = target.isFineTuned() || labels.isEmpty() ? null : labelList(prompt, labels);
         int tokens = 3;
-        for (String message : messages) {
-            tokens += 3 + encoding.countTokensOrdinary(message);
+        for (ChatMessage message : prompt.conversation(input, suffix)) {
+            tokens += 3 + encoding.countTokensOrdinary(message.content());
         }
         return OptionalInt.of(tokens);
     }
@@ -167,16 +207,15 @@ public class OpenAiChatProvider implements ModelProvider {
         return ENCODINGS.getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
     }
 
-    static String systemPrompt(PromptSpec prompt, List<LabelSpec> labels) {
-        StringBuilder system = new StringBuilder(prompt.instruction().strip());
-        system.append("\nAnswer with exactly one of these categories and nothing else:");
+    static String labelList(PromptSpec prompt, List<LabelSpec> labels) {
+        StringBuilder list = new StringBuilder("Answer with exactly one of these categories and nothing else:");
         for (LabelSpec label : labels) {
-            system.append("\n- ").append(label.label());
+            list.append("\n- ").append(label.label());
             if (prompt.labelDescriptions()) {
-                system.append(": ").append(label.description());
+                list.append(": ").append(label.description());
             }
         }
-        return system.toString();
+        return list.toString();
     }
 
     /** The label the answer names: exact (ignoring case, spaces and punctuation), else the first label it mentions. */
