@@ -21,6 +21,7 @@ import org.hybridllm.lifecycle.api.StorableTextModule;
 import org.hybridllm.lifecycle.api.UnstorableTextException;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.scoring.JsonSchemaContract;
 import org.hybridllm.lifecycle.usecase.UseCase;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.audit.AuditLog;
@@ -232,9 +233,8 @@ public class FeedbackIngest {
         if (item.rating() != null && item.rating() != 1 && item.rating() != -1) {
             throw new InvalidInput("rating", "rating must be 1 (good) or -1 (bad).");
         }
-        if (item.correctedOutput() != null && !useCase.labelNames().contains(item.correctedOutput())) {
-            throw new InvalidInput("correctedOutput", "correctedOutput '" + item.correctedOutput()
-                    + "' is not one of the use case's labels " + useCase.labelNames() + ".");
+        if (item.correctedOutput() != null) {
+            checkCorrection(useCase, item.correctedOutput(), context);
         }
         checkLength("comment", item.comment());
         Long promptVersionId = null;
@@ -266,6 +266,32 @@ public class FeedbackIngest {
                 item.comment());
     }
 
+    /** A correction is what the use case's contract says an output is: a label, a valid JSON object, a text. */
+    private static void checkCorrection(UseCase useCase, String corrected, Context context) {
+        switch (useCase.task()) {
+            case CLASSIFICATION -> {
+                if (!useCase.labelNames().contains(corrected)) {
+                    throw new InvalidInput("correctedOutput", "correctedOutput '" + corrected
+                            + "' is not one of the use case's labels " + useCase.labelNames() + ".");
+                }
+            }
+            case EXTRACTION -> {
+                List<String> violations = context.schema(useCase).violations(corrected);
+                if (!corrected.strip().startsWith("{") || !violations.isEmpty()) {
+                    throw new InvalidInput("correctedOutput", "correctedOutput must be a JSON object that satisfies "
+                            + "the use case's outputSchema: " + (violations.isEmpty() ? "not an object"
+                            : String.join("; ", violations)) + ".");
+                }
+            }
+            case GENERATION -> {
+                if (corrected.isBlank()) {
+                    throw new InvalidInput("correctedOutput", "correctedOutput must not be blank.");
+                }
+            }
+        }
+        checkLength("correctedOutput", corrected);
+    }
+
     private static void checkLength(String field, String value) {
         if (value != null && value.length() > MAX_TEXT_CHARS) {
             throw new InvalidInput(field, field + " is longer than " + MAX_TEXT_CHARS + " characters.");
@@ -284,6 +310,12 @@ public class FeedbackIngest {
     private final class Context {
         private final Map<String, UseCase> useCasesByKey = new HashMap<>();
         private final Map<Long, Map<Integer, Long>> promptVersionIds = new HashMap<>();
+        private final Map<Long, JsonSchemaContract> schemas = new HashMap<>();
+
+        /** An extraction use case's schema, compiled once per ingest. */
+        JsonSchemaContract schema(UseCase useCase) {
+            return schemas.computeIfAbsent(useCase.id(), id -> JsonSchemaContract.of(useCase.contract().outputSchema()));
+        }
 
         UseCase useCase(String key) {
             UseCase useCase = useCasesByKey.computeIfAbsent(key, k -> useCases.findByKey(k).orElse(null));

@@ -202,9 +202,12 @@ public class FeedbackWriter {
             comments[i] = row.comment();
         }
         try (PreparedStatement insert = connection.prepareStatement("""
-                insert into feedback (id, interaction_id, rating, corrected_output, comment, created_by)
-                select f.*, ? from unnest(?::bigint[], ?::bigint[], ?::smallint[], ?::text[], ?::text[])
-                       as f(id, interaction_id, rating, corrected_output, comment)""")) {
+                insert into feedback (id, interaction_id, rating, corrected_output, comment, created_by,
+                                      original_output)
+                select f.*, ?, case when f.corrected_output is not null then i.output end
+                  from unnest(?::bigint[], ?::bigint[], ?::smallint[], ?::text[], ?::text[])
+                       as f(id, interaction_id, rating, corrected_output, comment)
+                  join interaction i on i.id = f.interaction_id""")) {
             insert.setString(1, createdBy);
             insert.setArray(2, connection.createArrayOf("bigint", ids));
             insert.setArray(3, connection.createArrayOf("bigint", interactions));

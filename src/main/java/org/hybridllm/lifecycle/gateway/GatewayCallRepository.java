@@ -39,6 +39,8 @@ class GatewayCallRepository {
         Object[] costs = new Object[n];
         Object[] createdAt = new Object[n];
         Object[] saved = new Object[n];
+        Object[] valid = new Object[n];
+        Object[] errors = new Object[n];
         for (int i = 0; i < n; i++) {
             GatewayCall call = calls.get(i);
             callIds[i] = call.callId();
@@ -56,15 +58,18 @@ class GatewayCallRepository {
             costs[i] = call.costUsd();
             createdAt[i] = call.createdAt();
             saved[i] = savedPromptTokens.get(i);
+            valid[i] = call.outputValid();
+            errors[i] = call.outputErrors();
         }
         jdbcTemplate.execute((Connection connection) -> {
             try (PreparedStatement insert = connection.prepareStatement("""
                     insert into interaction (call_id, use_case_id, prompt_version_id, model_version_id, arm,
                                              api_key_id, subject_id, input, output, prompt_tokens, completion_tokens,
-                                             latency_ms, cost_usd, created_at, saved_prompt_tokens)
+                                             latency_ms, cost_usd, created_at, saved_prompt_tokens, output_valid,
+                                             output_errors)
                     select * from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[],
                                          ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::int[],
-                                         ?::numeric[], ?::timestamptz[], ?::int[])
+                                         ?::numeric[], ?::timestamptz[], ?::int[], ?::boolean[], ?::jsonb[])
                     on conflict (call_id) do nothing""")) {
                 insert.setArray(1, connection.createArrayOf("uuid", callIds));
                 insert.setArray(2, connection.createArrayOf("bigint", useCases));
@@ -81,6 +86,8 @@ class GatewayCallRepository {
                 insert.setArray(13, connection.createArrayOf("numeric", costs));
                 insert.setArray(14, connection.createArrayOf("timestamptz", createdAt));
                 insert.setArray(15, connection.createArrayOf("int4", saved));
+                insert.setArray(16, connection.createArrayOf("bool", valid));
+                insert.setArray(17, connection.createArrayOf("text", errors));
                 return insert.executeUpdate();
             }
         });

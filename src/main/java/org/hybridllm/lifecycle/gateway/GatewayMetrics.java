@@ -58,6 +58,11 @@ class GatewayMetrics {
         }
     }
 
+    /** An extraction answer that did not satisfy the use case's output schema (served as it was, and logged). */
+    void schemaFailure(String useCase) {
+        registry.counter("lifecycle.gateway.schema.failures", "use_case", useCase).increment();
+    }
+
     void failed(String useCase, String code) {
         registry.counter("lifecycle.gateway.errors", "use_case", useCase == null ? "unknown" : useCase,
                 "code", code == null ? "error" : code).increment();

@@ -13,6 +13,8 @@ import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.model.ModelVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.provider.TaskKind;
+import org.hybridllm.lifecycle.scoring.JsonSchemaContract;
 import org.hybridllm.lifecycle.usecase.UseCase;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.springframework.http.HttpStatus;
@@ -35,13 +37,17 @@ class GatewayRoutes {
     record Served(ModelVersion model, PromptVersion prompt) {
     }
 
-    /** @param prototypePrompt the newest PROTOTYPE prompt: what a base model would be sent (null if none) */
+    /**
+     * @param prototypePrompt the newest PROTOTYPE prompt: what a base model would be sent (null if none)
+     * @param outputSchema    extraction: the compiled schema answers are checked against (null for other kinds)
+     */
     record Route(UseCase useCase, Served champion, Optional<Served> challenger, double canaryShare,
-                 PromptVersion prototypePrompt) {
+                 PromptVersion prototypePrompt, JsonSchemaContract outputSchema) {
 
         Served serve(String arm) {
             return CanaryAssignment.CHALLENGER.equals(arm) && challenger.isPresent() ? challenger.get() : champion;
         }
+
     }
 
     private record Cached(Optional<Route> route, Instant loadedAt) {
@@ -118,7 +124,10 @@ class GatewayRoutes {
         });
         double share = jdbc.sql("select canary_share from gateway_route where use_case_id = ?").param(useCase.id())
                 .query(BigDecimal.class).optional().map(BigDecimal::doubleValue).orElse(0.0);
-        return Optional.of(new Route(useCase, champion, alias(useCase, ModelAlias.CHALLENGER), share, prototype));
+        JsonSchemaContract schema = useCase.task() == TaskKind.EXTRACTION
+                ? JsonSchemaContract.of(useCase.contract().outputSchema()) : null;
+        return Optional.of(new Route(useCase, champion, alias(useCase, ModelAlias.CHALLENGER), share, prototype,
+                schema));
     }
 
     private Optional<Served> alias(UseCase useCase, String alias) {

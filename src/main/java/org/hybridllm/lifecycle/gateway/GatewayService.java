@@ -1,14 +1,17 @@
 package org.hybridllm.lifecycle.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.hybridllm.lifecycle.api.Jsonb;
 import org.hybridllm.lifecycle.model.ModelVersion;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.ModelRequest;
 import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
+import org.hybridllm.lifecycle.provider.TaskKind;
 import org.springframework.stereotype.Service;
 
 /**
@@ -26,9 +29,11 @@ class GatewayService {
     private final ProviderRegistry providers;
     private final InteractionLog interactions;
     private final GatewayMetrics metrics;
+    private final ObjectMapper json;
 
     GatewayService(GatewayRoutes routes, ProviderRegistry providers, InteractionLog interactions,
-                   GatewayMetrics metrics) {
+                   GatewayMetrics metrics, ObjectMapper json) {
+        this.json = json;
         this.routes = routes;
         this.providers = providers;
         this.interactions = interactions;
@@ -53,7 +58,8 @@ class GatewayService {
         Completion completion;
         try {
             completion = providers.provider(model.provider()).complete(new ModelRequest(model.target(),
-                    served.prompt().spec(), route.useCase().labels(), List.of(input))).getFirst();
+                    served.prompt().spec(), route.useCase().task(), route.useCase().labels(),
+                    route.useCase().contract().outputSchema(), List.of(input))).getFirst();
         } catch (RuntimeException e) {
             metrics.failed(useCaseKey, "upstream_error");
             throw e;
@@ -61,11 +67,18 @@ class GatewayService {
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         metrics.served(useCaseKey, model.name(), arm, latency, completion.promptTokens(),
                 completion.completionTokens(), completion.costUsd());
+        // an extraction answer is served as the model gave it; a schema failure is recorded, never coerced
+        List<String> violations = route.useCase().task() == TaskKind.EXTRACTION
+                ? route.outputSchema().violations(completion.output()) : null;
+        if (violations != null && !violations.isEmpty()) {
+            metrics.schemaFailure(useCaseKey);
+        }
         UUID callId = UUID.randomUUID();
         boolean logged = interactions.offer(new GatewayCall(callId, route.useCase().id(), served.prompt().id(),
                 model.id(), arm, caller.keyId(), user, input, completion.output(), completion.promptTokens(),
                 completion.completionTokens(), latency.toNanos() / 1e6, completion.costUsd(), OffsetDateTime.now(),
-                pruning(route, served)));
+                pruning(route, served), violations == null ? null : violations.isEmpty(),
+                violations == null || violations.isEmpty() ? null : Jsonb.write(json, violations)));
         return new Answer(callId, arm, served, completion, logged);
     }
 

@@ -90,6 +90,12 @@ public record PromptSpec(List<ChatMessage> messages, List<FewShotExample> fewSho
         return messages.getLast().content();
     }
 
+    /** Classification: the text a model sees for a label — the instruction, the label and (if shown) its description. */
+    public String describe(LabelSpec label) {
+        String text = instruction() + " Category: " + label.label().replace('_', ' ') + ".";
+        return labelDescriptions ? text + " " + label.description() : text;
+    }
+
     /** Every variable the template uses. */
     public Set<String> variables() {
         Set<String> names = new LinkedHashSet<>();

@@ -92,7 +92,7 @@ class InteractionLogTest {
 
     static GatewayCall call(String input) {
         return new GatewayCall(UUID.randomUUID(), 1, 2, 3, "champion", 4, "user-1", input, "billing", 10, 1, 1.5,
-                BigDecimal.ONE, OffsetDateTime.now(), null);
+                BigDecimal.ONE, OffsetDateTime.now(), null, null, null);
     }
 
     @Test

@@ -296,13 +296,17 @@ public class CommandFineTuner implements FineTuner {
         }
     }
 
-    private static final List<String> FIXED_PLACEHOLDERS = List.of("dataset", "validation", "baseModel",
-            "outputDir", "hyperparameters", "jobName", "jobDir");
+    private static final List<String> FIXED_PLACEHOLDERS = List.of("dataset", "validation", "preferences", "task",
+            "baseModel", "outputDir", "hyperparameters", "jobName", "jobDir");
 
     private static Map<String, String> placeholderValues(FineTuneRequest request, Path jobDir, Path hyperparameters) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("dataset", request.trainFile().toAbsolutePath().toString());
         values.put("validation", request.validationFile().toAbsolutePath().toString());
+        // empty when the dataset has no preference pairs (no correction replaced an output in its training split)
+        values.put("preferences", request.preferenceFile() == null ? ""
+                : request.preferenceFile().toAbsolutePath().toString());
+        values.put("task", request.task().name());
         values.put("baseModel", request.baseModel());
         values.put("outputDir", jobDir.resolve(ADAPTER_DIR).toString());
         values.put("hyperparameters", hyperparameters.toString());

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hybridllm.lifecycle.provider.ChatMessage;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.LabelSpec;
@@ -73,14 +74,18 @@ public class OpenAiChatProvider implements ModelProvider {
     public List<Completion> complete(ModelRequest request) {
         String model = modelOf(request.target());
         String suffix = request.target().isFineTuned() ? null : systemSuffix(request);
-        ChatCompletionCreateParams.Builder start = start(model, request.prompt().settings());
-        if (request.task() == TaskKind.EXTRACTION && request.prompt().responseFormat() == ResponseFormat.JSON_SCHEMA
-                && request.outputSchema() != null) {
-            start.responseFormat(jsonSchemaFormat(request.outputSchema()));
-        } else if (request.prompt().responseFormat() == ResponseFormat.JSON_OBJECT) {
-            start.responseFormat(ResponseFormatJsonObject.builder().build());
-        }
-        ChatCompletionCreateParams base = start.build();
+        ResponseFormatJsonSchema schemaFormat = request.task() == TaskKind.EXTRACTION
+                && request.prompt().responseFormat() == ResponseFormat.JSON_SCHEMA && request.outputSchema() != null
+                ? jsonSchemaFormat(request.outputSchema()) : null;
+        Supplier<ChatCompletionCreateParams.Builder> base = () -> {
+            ChatCompletionCreateParams.Builder start = start(model, request.prompt().settings());
+            if (schemaFormat != null) {
+                start.responseFormat(schemaFormat);
+            } else if (request.prompt().responseFormat() == ResponseFormat.JSON_OBJECT) {
+                start.responseFormat(ResponseFormatJsonObject.builder().build());
+            }
+            return start;
+        };
         if (request.inputs().size() == 1) { // a single call (the gateway): no thread hand-off
             return List.of(call(base, request, suffix, request.inputs().getFirst()));
         }
@@ -158,8 +163,9 @@ public class OpenAiChatProvider implements ModelProvider {
         }
     }
 
-    private Completion call(ChatCompletionCreateParams base, ModelRequest request, String suffix, String input) {
-        ChatCompletionCreateParams.Builder params = base.toBuilder();
+    private Completion call(Supplier<ChatCompletionCreateParams.Builder> base, ModelRequest request, String suffix,
+                            String input) {
+        ChatCompletionCreateParams.Builder params = base.get();
         request.prompt().conversation(input, suffix).forEach(message -> add(params, message));
         Function<String, String> output = request.task() == TaskKind.CLASSIFICATION
                 ? text -> toLabel(text, request.labels()) : String::strip;

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.hybridllm.lifecycle.provider.FineTuneEvent;
 import org.hybridllm.lifecycle.provider.FineTuneEventSink;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
+import org.hybridllm.lifecycle.provider.TaskKind;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuneStatus.State;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,8 +183,8 @@ class CommandFineTunerTest {
     }
 
     private FineTuneRequest request(String jobName) {
-        return new FineTuneRequest(jobName, "tiny-base", trainFile, trainFile, null, List.of(),
-                Map.of("epochs", 3), work.resolve("out"));
+        return new FineTuneRequest(jobName, "tiny-base", TaskKind.CLASSIFICATION, trainFile, trainFile, null, null,
+                List.of(), null, Map.of("epochs", 3), work.resolve("out"));
     }
 
     private static FineTuneStatus awaitFinished(CommandFineTuner tuner, String jobDir) {

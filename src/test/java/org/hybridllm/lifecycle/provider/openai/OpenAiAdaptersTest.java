@@ -15,6 +15,7 @@ import java.util.Map;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.FineTuneEvent;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
+import org.hybridllm.lifecycle.provider.TaskKind;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.ModelRequest;
@@ -160,7 +161,7 @@ class OpenAiAdaptersTest {
                 "{\"messages\":[{\"role\":\"system\",\"content\":\"Route.\"},{\"role\":\"user\",\"content\":\"x\"},"
                         + "{\"role\":\"assistant\",\"content\":\"billing\"}]}\n");
         Path validation = Files.writeString(dir.resolve(jobName + "-validation.jsonl"), Files.readString(train));
-        return new FineTuneRequest(jobName, "gpt-4o-mini", train, validation, PROMPT, LABELS,
-                Map.of("epochs", 3, "suffix", "tickets"), dir);
+        return new FineTuneRequest(jobName, "gpt-4o-mini", TaskKind.CLASSIFICATION, train, validation, null, PROMPT,
+                LABELS, null, Map.of("epochs", 3, "suffix", "tickets"), dir);
     }
 }
