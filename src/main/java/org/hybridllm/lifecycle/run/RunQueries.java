@@ -1,5 +1,8 @@
 package org.hybridllm.lifecycle.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,14 +20,36 @@ public class RunQueries {
 
     private final RunRepository runs;
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    public RunQueries(RunRepository runs, JdbcClient jdbc) {
+    public RunQueries(RunRepository runs, JdbcClient jdbc, ObjectMapper json) {
         this.runs = runs;
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     public Optional<RunView> view(UUID id) {
         return runs.find(id).map(this::view);
+    }
+
+    private static RunView.RunMetrics metrics(Map<String, RunView.Metrics> evaluations) {
+        RunView.Metrics baseline = evaluations.get("baseline");
+        RunView.Metrics champion = evaluations.get("champion");
+        RunView.Metrics candidate = evaluations.get("candidate");
+        RunView.Primary primary = baseline == null ? null : new RunView.Primary(baseline.primaryMetric(),
+                baseline.primary(), champion == null ? null : champion.primary(),
+                candidate == null ? null : candidate.primary());
+        return new RunView.RunMetrics(primary, baseline, champion, candidate);
+    }
+
+    private Map<String, Object> scores(String metrics) {
+        try {
+            Map<String, Object> all = json.readValue(metrics, new TypeReference<>() { });
+            all.remove("primary"); // shown beside the others, in the view's own fields
+            return all;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("eval_run.metrics is not JSON", e);
+        }
     }
 
     private RunView view(LifecycleRun run) {
@@ -54,28 +79,30 @@ public class RunQueries {
                 .list();
         List<RunView.ApprovalSummary> pending = approvals.stream().filter(a -> a.status().equals("PENDING")).toList();
 
-        Map<String, RunView.Metrics> metrics = new LinkedHashMap<>();
+        Map<String, RunView.Metrics> evaluations = new LinkedHashMap<>();
         jdbc.sql("""
-                        select id, role, eval_set, model_version_id, prompt_version_id, examples, accuracy, macro_f1,
-                               prompt_tokens, completion_tokens, cost_usd
+                        select id, role, eval_set, model_version_id, prompt_version_id, examples, primary_metric,
+                               primary_value, accuracy, macro_f1, prompt_tokens, completion_tokens, cost_usd, metrics
                         from eval_run where run_id = ? order by id""")
                 .param(id)
                 .query((rs, i) -> Map.entry(rs.getString("role"), new RunView.Metrics(rs.getLong("id"),
                         rs.getString("eval_set"), rs.getLong("model_version_id"), rs.getLong("prompt_version_id"),
-                        rs.getInt("examples"), rs.getDouble("accuracy"), rs.getDouble("macro_f1"),
-                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
-                        rs.getBigDecimal("cost_usd"))))
+                        rs.getInt("examples"), rs.getString("primary_metric"), rs.getDouble("primary_value"),
+                        (Double) rs.getObject("accuracy", Double.class), (Double) rs.getObject("macro_f1", Double.class),
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost_usd"),
+                        scores(rs.getString("metrics")))))
                 .list()
                 .forEach(entry -> {
                     switch (entry.getKey()) {
                         // the baseline is the best prompt iteration on the evaluation set
-                        case "PROMPT_ITERATION" -> metrics.merge("baseline", entry.getValue(),
-                                (a, b) -> b.accuracy() > a.accuracy() ? b : a);
-                        case "CHAMPION" -> metrics.put("champion", entry.getValue());
-                        case "CANDIDATE" -> metrics.put("candidate", entry.getValue());
+                        case "PROMPT_ITERATION" -> evaluations.merge("baseline", entry.getValue(),
+                                (a, b) -> b.primary() > a.primary() ? b : a);
+                        case "CHAMPION" -> evaluations.put("champion", entry.getValue());
+                        case "CANDIDATE" -> evaluations.put("candidate", entry.getValue());
                         default -> { }
                     }
                 });
+        RunView.RunMetrics metrics = metrics(evaluations);
         RunView.Decision decision = jdbc.sql("select decision, rationale from decision where run_id = ? order by revision desc limit 1")
                 .param(id)
                 .query((rs, i) -> new RunView.Decision(rs.getString(1), rs.getString(2)))

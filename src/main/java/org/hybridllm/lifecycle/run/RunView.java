@@ -1,5 +1,6 @@
 package org.hybridllm.lifecycle.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.math.BigDecimal;
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
-                      List<ApprovalSummary> approvals, Map<String, Metrics> metrics, Decision decision,
+                      List<ApprovalSummary> approvals, RunMetrics metrics, Decision decision,
                       List<ArtifactSummary> artifacts, Serving serving) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
@@ -25,10 +26,23 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                                   int requiredApprovals, List<String> approvedBy) {
     }
 
-    /** accuracy and macro-F1 of one evaluation run, and what its calls cost (null cost: not priced). */
+    /**
+     * One evaluation run: its primary metric (accuracy, strict record match, rubric pass rate or reference
+     * match), classification's accuracy and macro-F1 (null for the other kinds), the scorer summaries and
+     * per-field table ({@code scores}), and what its calls cost (null cost: not priced).
+     */
     public record Metrics(long evalRunId, String evalSet, long modelVersionId, long promptVersionId, int examples,
-                          double accuracy, double macroF1, long promptTokens, long completionTokens,
-                          BigDecimal costUsd) {
+                          String primaryMetric, double primary, Double accuracy, Double macroF1, long promptTokens,
+                          long completionTokens, BigDecimal costUsd, Map<String, Object> scores) {
+    }
+
+    /** The primary metric of the task kind, side by side: the baseline, the champion and the candidate. */
+    public record Primary(String name, Double baseline, Double champion, Double candidate) {
+    }
+
+    /** The run's evaluations: the best prompt iteration (baseline), the champion and the candidate. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RunMetrics(Primary primary, Metrics baseline, Metrics champion, Metrics candidate) {
     }
 
     /**
