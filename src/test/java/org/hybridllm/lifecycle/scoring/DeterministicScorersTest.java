@@ -169,6 +169,16 @@ class DeterministicScorersTest {
     }
 
     @Test
+    void theSameTextIsSimilarWithoutEmbedding() {
+        Scorer similar = new Scorers(text -> {
+            throw new AssertionError("embedded " + text);
+        }).create(List.of(ScorerSpec.of("similar")), ScoringContext.empty()).get(0);
+        Verdict verdict = score(similar, "Your refund is on its way.", "Your refund is on its way.");
+        assertThat(verdict.value()).isEqualTo(1.0);
+        assertThat(verdict.passed()).isTrue();
+    }
+
+    @Test
     void anEmbedderThatFailsFailsTheVerdictNotTheRun() {
         Scorer similar = new Scorers(text -> {
             throw new IllegalStateException("model not loaded");
