@@ -2,7 +2,6 @@ package org.hybridllm.lifecycle.scoring;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** One spec's parameters, read with the checks that name the field at fault ({@code scorers[2].pattern}). */
@@ -98,9 +97,5 @@ final class ScorerParams {
 
     Optional<Object> raw(String key) {
         return Optional.ofNullable(spec.params().get(key));
-    }
-
-    Map<String, Object> all() {
-        return spec.params();
     }
 }

@@ -38,7 +38,6 @@ class JsonSchemaContractTest {
         JsonSchemaContract contract = JsonSchemaContract.of(json(TICKET));
         var violations = contract.violations(
                 "{\"orderId\": \"12\", \"amount\": -1, \"urgency\": \"soon\", \"due\": \"31/02/2024\", \"x\": 1}");
-        System.out.println(violations);
         assertThat(violations).hasSize(5);
         assertThat(violations).anySatisfy(v -> assertThat(v).contains("/orderId"));
         assertThat(violations).anySatisfy(v -> assertThat(v).contains("/amount"));
@@ -50,7 +49,6 @@ class JsonSchemaContractTest {
     @Test
     void missingRequiredFieldIsAViolation() throws Exception {
         var violations = JsonSchemaContract.of(json(TICKET)).violations("{\"orderId\": \"ORD-1\"}");
-        System.out.println(violations);
         assertThat(violations).singleElement().asString().contains("urgency");
     }
 
@@ -62,7 +60,6 @@ class JsonSchemaContractTest {
 
     @Test
     void aSchemaWithAnUnknownTypeIsRefused() throws Exception {
-        System.out.println(JsonSchemaContract.problems(json("{\"type\": \"invalidtype\"}")));
         assertThat(JsonSchemaContract.problems(json("{\"type\": \"invalidtype\"}"))).isNotEmpty();
         assertThat(JsonSchemaContract.problems(json("{\"properties\": {\"a\": {\"minimum\": \"zero\"}}}")))
                 .isNotEmpty();
@@ -74,7 +71,6 @@ class JsonSchemaContractTest {
 
     @Test
     void aDanglingReferenceIsRefused() throws Exception {
-        System.out.println(JsonSchemaContract.problems(json("{\"$ref\": \"#/$defs/nowhere\"}")));
         assertThat(JsonSchemaContract.problems(json("{\"$ref\": \"#/$defs/nowhere\"}"))).isNotEmpty();
     }
 
