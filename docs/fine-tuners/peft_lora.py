@@ -136,7 +136,7 @@ def settings_from(args):
         "batch_size": number("batchSize", 8, int, 1),
         "gradient_accumulation_steps": number("gradientAccumulationSteps", 1, int, 1),
         "lora_rank": rank,
-        "lora_alpha": number("loraAlpha", 2 * rank, float, 0),
+        "lora_alpha": number("loraAlpha", 2 * rank, float, 0),  # a whole number is written as one (vLLM)
         "lora_dropout": number("loraDropout", 0.05, float, 0),
         "target_modules": hp.get("targetModules", "all-linear"),
         "max_length": number("maxLength", 1024, int, 8),
@@ -481,7 +481,8 @@ def load_model(args, settings, device):
             model.gradient_checkpointing_enable()
             model.enable_input_require_grads()  # the frozen embeddings give no grad to checkpoint through
     model.config.use_cache = False
-    lora = LoraConfig(r=settings["lora_rank"], lora_alpha=settings["lora_alpha"],
+    alpha = settings["lora_alpha"]
+    lora = LoraConfig(r=settings["lora_rank"], lora_alpha=int(alpha) if alpha.is_integer() else alpha,
                       lora_dropout=settings["lora_dropout"], target_modules=settings["target_modules"],
                       task_type="CAUSAL_LM")
     model = get_peft_model(model, lora)
