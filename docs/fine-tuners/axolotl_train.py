@@ -6,7 +6,10 @@
         --hyperparameters, "{hyperparameters}"]
 
 Writes the job's config next to its logs (LIFECYCLE_JOB_DIR), runs `axolotl train` on it, and turns the
-Hugging Face Trainer's log lines ({'loss': 1.2, 'epoch': 0.5, ...}) into the JSON progress lines the app records.
+Hugging Face Trainer's log lines into the JSON progress lines the app records. Current transformers prints floats
+formatted as strings ({'loss': '1.234', 'epoch': '0.5', ...}); both forms are read. The step is counted from the
+training log lines (logging_steps apart), as the Trainer's console line does not carry it.
+Checked against the sources of Axolotl 0.18 (config keys, `axolotl train CONFIG`); not run here.
 Exits with Axolotl's exit code; its stderr passes through (the app reports the last lines if it fails).
 Needs: pip install axolotl (and PyYAML, which it brings).
 """
@@ -21,6 +24,17 @@ import sys
 import yaml
 
 TRAINER_LOG = re.compile(r"^\{'.*\}$")
+
+
+def as_number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def main():
@@ -55,7 +69,7 @@ def main():
             except (ValueError, SyntaxError):
                 print(line, flush=True)
                 continue
-            fields = {k: v for k, v in logs.items() if isinstance(v, (int, float))}
+            fields = {k: number for k, number in ((k, as_number(v)) for k, v in logs.items()) if number is not None}
             if "eval_loss" not in fields and "loss" in fields:
                 logged += 1
             fields["step"] = logged * logging_steps

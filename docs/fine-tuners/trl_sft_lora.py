@@ -5,8 +5,12 @@
         --validation, "{validation}", --base-model, "{baseModel}", --output, "{outputDir}",
         --hyperparameters, "{hyperparameters}"]
 
-Needs: pip install "trl>=0.12" "peft>=0.13" transformers datasets accelerate (bitsandbytes for --load-in-4bit).
-Progress: one JSON line per Trainer log on stdout. Result: the PEFT adapter in --output.
+Needs: pip install "trl>=1.0" peft "transformers>=4.56.2" datasets accelerate (bitsandbytes for --load-in-4bit).
+Checked against the sources of TRL 1.10 (SFTConfig max_length, completion_only_loss; SFTTrainer processing_class,
+peft_config) and transformers 5 (from_pretrained's dtype, eval_strategy); not run here (no TRL on the GPU machine):
+docs/fine-tuners/peft_lora.py is the trainer that was run. The chat lines are given to TRL as conversational
+prompt-completion pairs (the last assistant message is the completion), so the loss is on the answer only, as in
+peft_lora.py. Progress: one JSON line per Trainer log on stdout. Result: the PEFT adapter in --output.
 If VLLM_URL is set (e.g. http://localhost:8000), the adapter is loaded into that vLLM server under
 LIFECYCLE_JOB_NAME (or SERVED_MODEL) at the end, so the evaluation stage can call it.
 """
@@ -47,7 +51,12 @@ def main():
             fields["step"] = state.global_step
             progress(**fields)
 
+    def prompt_and_completion(example):
+        messages = example["messages"]
+        return {"prompt": messages[:-1], "completion": messages[-1:]}
+
     data = load_dataset("json", data_files={"train": args.train, "validation": args.validation})
+    data = data.map(prompt_and_completion, remove_columns=["messages"])
     progress(message=f"{len(data['train'])} training and {len(data['validation'])} validation examples")
 
     quantization = None
@@ -56,12 +65,15 @@ def main():
                                           bnb_4bit_compute_dtype=torch.bfloat16)
     tokenizer = AutoTokenizer.from_pretrained(args.base_model)
     model = AutoModelForCausalLM.from_pretrained(args.base_model, quantization_config=quantization,
-                                                 torch_dtype="auto")
+                                                 dtype="auto")
     config = SFTConfig(
         output_dir=os.path.join(os.environ.get("LIFECYCLE_JOB_DIR", "."), "checkpoints"),
         num_train_epochs=float(hp.get("epochs", 3)),
         learning_rate=float(hp.get("learningRate", 2e-4)),
         per_device_train_batch_size=int(hp.get("batchSize", 8)),
+        gradient_accumulation_steps=int(hp.get("gradientAccumulationSteps", 1)),
+        max_length=int(hp.get("maxLength", 1024)),
+        seed=int(hp.get("seed", 42)),
         eval_strategy="epoch",
         logging_steps=int(hp.get("loggingSteps", 10)),
         save_strategy="no",
