@@ -67,8 +67,9 @@ public class LocalReplySelection {
 
     /**
      * The prompt-only answer: the few-shot answer most similar to the input. A candidate's score is the input's
-     * cosine with the answer itself, not with the few-shot inputs: those are one or two examples per reply, so
-     * their similarity mostly measures how the example happens to be worded.
+     * cosine with the answer itself, the untuned model's scoring, so baseline, untuned and tuned differ only in
+     * their candidates and projection. Scoring by the better of answer and few-shot input was measured too and
+     * came out the same within one example in 144 (and in 175 on the support-reply sample).
      */
     public String baseline(List<Shot> fewShot, String input) {
         List<String> candidates = distinct(fewShot.stream().map(Shot::output).toList());

@@ -13,6 +13,9 @@ import java.util.Random;
  * {@link ContrastiveLoss} by Adam on mini-batches, keeping the epoch with the best validation recall@1 (ties: the
  * lower validation loss) and stopping once that has not improved for {@code patience} epochs. The projection
  * starts at the identity, so epoch 0 is the untuned model: raw MiniLM cosine similarity.
+ * <p>
+ * One tower, on the input side only: a use case has a few dozen distinct replies, so a reply-side matrix would be
+ * fitted to a few dozen points, while the tickets vary; it would also double the weights and the training time.
  */
 record ReplyProjection(String model, List<String> candidates, float[][] projection) {
 
