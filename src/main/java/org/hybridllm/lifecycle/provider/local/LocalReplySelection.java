@@ -92,13 +92,13 @@ public class LocalReplySelection {
         if (trainInputs.size() != trainReplies.size() || validationInputs.size() != validationReplies.size()) {
             throw new IllegalArgumentException("every input needs exactly one reply");
         }
+        ReplyProjection.Hyperparameters hp = hyperparameters(hyperparameters);
         List<String> candidates = new ArrayList<>(trainReplies);
         candidates.addAll(extraCandidates);
         candidates = distinct(candidates);
         List<float[]> candidateVectors = vectors(candidates);
         ReplyProjection.Pairs train = pairs(trainInputs, trainReplies, candidates);
         ReplyProjection.Pairs validation = pairs(validationInputs, validationReplies, candidates);
-        ReplyProjection.Hyperparameters hp = hyperparameters(hyperparameters);
 
         long started = System.nanoTime();
         ReplyProjection.Trained trained = ReplyProjection.train(MiniLmEmbeddings.MODEL_NAME, candidates,
