@@ -13,12 +13,24 @@ import java.util.Random;
  * {@link ContrastiveLoss} by Adam on mini-batches, keeping the epoch with the best validation recall@1 (ties: the
  * lower validation loss) and stopping once that has not improved for {@code patience} epochs. The projection
  * starts at the identity, so epoch 0 is the untuned model: raw MiniLM cosine similarity.
+ * <p>
+ * One tower, on the input side only: a use case has a few dozen distinct replies, so a reply-side matrix would be
+ * fitted to a few dozen points, while the tickets vary; it would also double the weights and the training time.
  */
 record ReplyProjection(String model, List<String> candidates, float[][] projection) {
 
     /** Training settings; the defaults suit several hundred pairs for a few dozen distinct replies. */
     record Hyperparameters(int epochs, int batchSize, double learningRate, double temperature, double l2,
                            int patience) {
+        Hyperparameters {
+            if (epochs < 0 || batchSize < 1 || !(learningRate > 0) || !(temperature > 0) || !(l2 >= 0)
+                    || patience < 1) {
+                throw new IllegalArgumentException(String.format("invalid hyperparameters: epochs %d, batchSize %d,"
+                        + " learningRate %s, temperature %s, l2 %s, patience %d", epochs, batchSize, learningRate,
+                        temperature, l2, patience));
+            }
+        }
+
         static Hyperparameters defaults() {
             return new Hyperparameters(60, 64, 1e-3, 0.05, 1e-3, 8);
         }
@@ -75,7 +87,8 @@ record ReplyProjection(String model, List<String> candidates, float[][] projecti
         }
         int dim = candidateVectors.get(0).length;
         float[][] w = identity(dim);
-        Pairs monitored = validation.size() == 0 ? train : validation;
+        // without a validation pair whose reply is a candidate, early stopping watches the training pairs
+        Pairs monitored = Arrays.stream(validation.targets()).anyMatch(target -> target >= 0) ? validation : train;
         ContrastiveLoss.Batch trainAll = againstAllCandidates(train, candidateVectors);
         ContrastiveLoss.Batch monitoredAll = againstAllCandidates(monitored, candidateVectors);
         double untunedRecall = recallAt1(w, candidateVectors, monitored);

@@ -138,4 +138,14 @@ class LocalReplySelectionTest {
         assertThat(stored.get("projection").get(0)).hasSize(MiniLmEmbeddings.DIMENSION);
         assertThat(selection.tokens("Where is my refund?")).isBetween(5, 12);
     }
+
+    @Test
+    void nonsensicalHyperparametersAreRejectedBeforeTraining() {
+        assertThatThrownBy(() -> train(Map.of("batchSize", 0), 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batchSize 0");
+        assertThatThrownBy(() -> train(Map.of("temperature", -0.1), 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature -0.1");
+        assertThatThrownBy(() -> selection.train(List.of("a"), List.of(), List.of(), List.of(), List.of(), Map.of(),
+                1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one reply");
+    }
 }
