@@ -53,7 +53,8 @@ class LocalExtractionTest {
         }
     }
 
-    static Scores score(Function<String, ObjectNode> extractor, List<String> inputs, List<JsonNode> expected) {
+    static Scores score(JsonNode schema, Function<String, ObjectNode> extractor, List<String> inputs,
+                        List<JsonNode> expected) {
         List<ExtractionField> fields = ExtractionField.of(schema);
         Map<String, Integer> correct = new LinkedHashMap<>();
         fields.forEach(field -> correct.put(field.name(), 0));
@@ -84,14 +85,14 @@ class LocalExtractionTest {
         }
         List<String> heldOut = inputs.subList(300, 400);
         List<JsonNode> heldOutExpected = outputs.subList(300, 400);
-        Scores baseline = score(input -> extraction.baseline(schema, shots, input), heldOut, heldOutExpected);
+        Scores baseline = score(schema, input -> extraction.baseline(schema, shots, input), heldOut, heldOutExpected);
 
         LocalExtraction.Trained trained = extraction.train(schema, inputs.subList(0, 240), outputs.subList(0, 240),
                 inputs.subList(240, 300), outputs.subList(240, 300), Map.of(), 7L);
         Path weights = dir.resolve("extraction.json");
         trained.writeTo(weights);
         String uri = weights.toUri().toString();
-        Scores tuned = score(input -> extraction.extract(uri, input), heldOut, heldOutExpected);
+        Scores tuned = score(schema, input -> extraction.extract(uri, input), heldOut, heldOutExpected);
 
         System.out.printf("baseline: strict %.2f, fields %s%n", baseline.strictMatch(), baseline.fieldAccuracy());
         System.out.printf("trained:  strict %.2f, fields %s%n", tuned.strictMatch(), tuned.fieldAccuracy());
