@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,6 +102,47 @@ class LocalExtractionTest {
         System.out.println("metrics: " + metrics);
         assertThat(tuned.strictMatch()).isGreaterThan(baseline.strictMatch() + 0.2);
         assertThat(tuned.meanFieldAccuracy()).isGreaterThan(baseline.meanFieldAccuracy() + 0.1);
+    }
+
+    @Test
+    void trainingIsRepeatableForASeedAndItsWeightsExtractAsTrained(@TempDir Path dir) throws IOException {
+        Path first = dir.resolve("first.json");
+        Path again = dir.resolve("again.json");
+        Path otherSeed = dir.resolve("other-seed.json");
+        LocalExtraction.Trained trained = trainSmall(3L);
+        trained.writeTo(first);
+        trainSmall(3L).writeTo(again);
+        trainSmall(4L).writeTo(otherSeed);
+
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(first));
+        assertThat(Files.readAllBytes(otherSeed)).isNotEqualTo(Files.readAllBytes(first));
+        // the validation metrics are those of the written model
+        String uri = first.toUri().toString();
+        Scores validation = score(schema, input -> extraction.extract(uri, input), inputs.subList(80, 110),
+                outputs.subList(80, 110));
+        assertThat(trained.metrics().get("validationStrictMatch")).isEqualTo(validation.strictMatch());
+        assertThat(trained.metrics().get("validationFieldAccuracy")).isEqualTo(validation.fieldAccuracy());
+        assertThat(trained.metrics()).containsKeys("lossCurve", "bestEpoch", "trainingSeconds", "spanLabelsNotFound");
+    }
+
+    private static LocalExtraction.Trained trainSmall(long seed) {
+        return extraction.train(schema, inputs.subList(0, 80), outputs.subList(0, 80), inputs.subList(80, 110),
+                outputs.subList(80, 110), Map.of("epochs", 5), seed);
+    }
+
+    @Test
+    void spanLabelsAreThePiecesOfTheValueFoundInTheInput() {
+        String input = "Refund ORD-48213: charged $1,200 twice";
+        MiniLmTokenStates.Encoded encoded = new MiniLmTokenStates().encode(input);
+        ExtractionField orderId = ExtractionField.of(schema).getFirst();
+        int[] range = orderId.locate(input, JSON.getNodeFactory().textNode("ord-48213")).orElseThrow();
+
+        int[] tags = TokenTagger.tags(encoded, range[0], range[1]);
+
+        // ref ##und | or ##d - 48 ##21 ##3 | : charged $ 1 , 200 twice
+        assertThat(tags).containsExactly(0, 0, 1, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0);
+        int[] chars = ExtractionModel.characters(encoded, 3, 5); // "##d" .. "48": widened to whole words
+        assertThat(input.substring(chars[0], chars[1])).isEqualTo("ORD-48213");
     }
 
     private static InputStream resource(String name) {
