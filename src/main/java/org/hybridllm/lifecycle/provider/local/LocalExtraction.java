@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
 public class LocalExtraction {
 
     private static final int MAX_CACHED_PROMPTS = 256;
+    /** The choice heads' features are wider than a classifier's (hashed words): fewer, larger steps. */
+    private static final ChoiceSettings CHOICE_SETTINGS = new ChoiceSettings(100, 32, 0.01, 1e-3, 10);
 
     private final ObjectMapper json;
     private volatile MiniLmTokenStates model;
@@ -70,6 +72,12 @@ public class LocalExtraction {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the extraction weights to " + file, e);
             }
+        }
+    }
+
+    private record ChoiceSettings(int epochs, int batchSize, double learningRate, double l2, int patience) {
+        SoftmaxHead.Hyperparameters withSeed(long seed) {
+            return new SoftmaxHead.Hyperparameters(epochs, batchSize, learningRate, l2, patience, seed);
         }
     }
 
@@ -128,13 +136,12 @@ public class LocalExtraction {
             tagger = TokenTagger.train(spanNames, trainTags, validationTags, taggerSettings);
         }
 
+        double taggerSeconds = (System.nanoTime() - started) / 1e9;
         Map<String, SoftmaxHead> choiceHeads = new LinkedHashMap<>();
         Map<String, Object> choiceMetrics = new LinkedHashMap<>();
         Map<String, Integer> outsideSchema = new LinkedHashMap<>();
         List<SoftmaxHead.EpochLoss> firstChoiceCurve = null;
-        SoftmaxHead.Hyperparameters d = SoftmaxHead.Hyperparameters.defaults();
-        SoftmaxHead.Hyperparameters choiceSettings = new SoftmaxHead.Hyperparameters(d.epochs(), d.batchSize(),
-                d.learningRate(), d.l2(), d.patience(), seed);
+        SoftmaxHead.Hyperparameters choiceSettings = CHOICE_SETTINGS.withSeed(seed);
         for (ExtractionField field : fields) {
             if (field.isSpan()) {
                 continue;
@@ -173,6 +180,7 @@ public class LocalExtraction {
         metrics.put("unsupportedFields", ExtractionField.unsupported(outputSchema));
         metrics.put("encodingSeconds", encodingSeconds);
         metrics.put("trainingSeconds", trainingSeconds);
+        metrics.put("taggerSeconds", taggerSeconds);
         metrics.put("hyperparameters", taggerSettings);
         return new Trained(trained, metrics, json);
     }
@@ -226,7 +234,7 @@ public class LocalExtraction {
                 outside++;
                 continue;
             }
-            vectors.add(inputs.get(i).encoded().pooled());
+            vectors.add(ExtractionModel.sentenceFeatures(inputs.get(i).encoded()));
             labels.add(label);
         }
         return new Choices(vectors, labels, outside);

@@ -10,7 +10,7 @@ import java.util.Arrays;
 final class TokenFeatures {
 
     static final int SHAPES = 10;
-    static final int DIMENSION = 3 * MiniLmTokenStates.DIMENSION + SHAPES;
+    static final int DIMENSION = MiniLmTokenStates.DIMENSION + 3 * SHAPES;
 
     private final MiniLmTokenStates.Encoded encoded;
     private final float[][] shapes;
@@ -31,19 +31,18 @@ final class TokenFeatures {
     /** Writes piece t's features into out (length {@link #DIMENSION}). */
     void fill(int t, float[] out) {
         int d = MiniLmTokenStates.DIMENSION;
-        float[][] states = encoded.states();
-        System.arraycopy(states[t], 0, out, 0, d);
+        System.arraycopy(encoded.states()[t], 0, out, 0, d);
+        System.arraycopy(shapes[t], 0, out, d, SHAPES);
         if (t > 0) {
-            System.arraycopy(states[t - 1], 0, out, d, d);
+            System.arraycopy(shapes[t - 1], 0, out, d + SHAPES, SHAPES);
         } else {
-            Arrays.fill(out, d, 2 * d, 0f);
+            Arrays.fill(out, d + SHAPES, d + 2 * SHAPES, 0f);
         }
-        if (t + 1 < states.length) {
-            System.arraycopy(states[t + 1], 0, out, 2 * d, d);
+        if (t + 1 < shapes.length) {
+            System.arraycopy(shapes[t + 1], 0, out, d + 2 * SHAPES, SHAPES);
         } else {
-            Arrays.fill(out, 2 * d, 3 * d, 0f);
+            Arrays.fill(out, d + 2 * SHAPES, d + 3 * SHAPES, 0f);
         }
-        System.arraycopy(shapes[t], 0, out, 3 * d, SHAPES);
     }
 
     private static float[][] shapes(MiniLmTokenStates.Encoded encoded) {

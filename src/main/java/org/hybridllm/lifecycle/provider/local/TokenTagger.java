@@ -25,7 +25,7 @@ record TokenTagger(List<String> fields, int dimension, float[] mean, float[] sca
     /** Training settings; the defaults suit a few hundred tickets of a few dozen word pieces. */
     record Hyperparameters(int epochs, int batchSize, double learningRate, double l2, int patience, long seed) {
         static Hyperparameters defaults() {
-            return new Hyperparameters(40, 8, 0.002, 1e-3, 4, 42L);
+            return new Hyperparameters(30, 8, 0.01, 1e-3, 3, 42L);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,8 @@ class LocalExtractionTest {
         }
     }
 
-    static Scores score(Function<String, ObjectNode> extractor, List<String> inputs, List<JsonNode> expected) {
+    static Scores score(JsonNode schema, Function<String, ObjectNode> extractor, List<String> inputs,
+                        List<JsonNode> expected) {
         List<ExtractionField> fields = ExtractionField.of(schema);
         Map<String, Integer> correct = new LinkedHashMap<>();
         fields.forEach(field -> correct.put(field.name(), 0));
@@ -84,14 +86,14 @@ class LocalExtractionTest {
         }
         List<String> heldOut = inputs.subList(300, 400);
         List<JsonNode> heldOutExpected = outputs.subList(300, 400);
-        Scores baseline = score(input -> extraction.baseline(schema, shots, input), heldOut, heldOutExpected);
+        Scores baseline = score(schema, input -> extraction.baseline(schema, shots, input), heldOut, heldOutExpected);
 
         LocalExtraction.Trained trained = extraction.train(schema, inputs.subList(0, 240), outputs.subList(0, 240),
                 inputs.subList(240, 300), outputs.subList(240, 300), Map.of(), 7L);
         Path weights = dir.resolve("extraction.json");
         trained.writeTo(weights);
         String uri = weights.toUri().toString();
-        Scores tuned = score(input -> extraction.extract(uri, input), heldOut, heldOutExpected);
+        Scores tuned = score(schema, input -> extraction.extract(uri, input), heldOut, heldOutExpected);
 
         System.out.printf("baseline: strict %.2f, fields %s%n", baseline.strictMatch(), baseline.fieldAccuracy());
         System.out.printf("trained:  strict %.2f, fields %s%n", tuned.strictMatch(), tuned.fieldAccuracy());
@@ -100,6 +102,47 @@ class LocalExtractionTest {
         System.out.println("metrics: " + metrics);
         assertThat(tuned.strictMatch()).isGreaterThan(baseline.strictMatch() + 0.2);
         assertThat(tuned.meanFieldAccuracy()).isGreaterThan(baseline.meanFieldAccuracy() + 0.1);
+    }
+
+    @Test
+    void trainingIsRepeatableForASeedAndItsWeightsExtractAsTrained(@TempDir Path dir) throws IOException {
+        Path first = dir.resolve("first.json");
+        Path again = dir.resolve("again.json");
+        Path otherSeed = dir.resolve("other-seed.json");
+        LocalExtraction.Trained trained = trainSmall(3L);
+        trained.writeTo(first);
+        trainSmall(3L).writeTo(again);
+        trainSmall(4L).writeTo(otherSeed);
+
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(first));
+        assertThat(Files.readAllBytes(otherSeed)).isNotEqualTo(Files.readAllBytes(first));
+        // the validation metrics are those of the written model
+        String uri = first.toUri().toString();
+        Scores validation = score(schema, input -> extraction.extract(uri, input), inputs.subList(80, 110),
+                outputs.subList(80, 110));
+        assertThat(trained.metrics().get("validationStrictMatch")).isEqualTo(validation.strictMatch());
+        assertThat(trained.metrics().get("validationFieldAccuracy")).isEqualTo(validation.fieldAccuracy());
+        assertThat(trained.metrics()).containsKeys("lossCurve", "bestEpoch", "trainingSeconds", "spanLabelsNotFound");
+    }
+
+    private static LocalExtraction.Trained trainSmall(long seed) {
+        return extraction.train(schema, inputs.subList(0, 80), outputs.subList(0, 80), inputs.subList(80, 110),
+                outputs.subList(80, 110), Map.of("epochs", 5), seed);
+    }
+
+    @Test
+    void spanLabelsAreThePiecesOfTheValueFoundInTheInput() {
+        String input = "Refund ORD-48213: charged $1,200 twice";
+        MiniLmTokenStates.Encoded encoded = new MiniLmTokenStates().encode(input);
+        ExtractionField orderId = ExtractionField.of(schema).getFirst();
+        int[] range = orderId.locate(input, JSON.getNodeFactory().textNode("ord-48213")).orElseThrow();
+
+        int[] tags = TokenTagger.tags(encoded, range[0], range[1]);
+
+        // ref ##und | or ##d - 48 ##21 ##3 | : charged $ 1 , 200 twice
+        assertThat(tags).containsExactly(0, 0, 1, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0);
+        int[] chars = ExtractionModel.characters(encoded, 3, 5); // "##d" .. "48": widened to whole words
+        assertThat(input.substring(chars[0], chars[1])).isEqualTo("ORD-48213");
     }
 
     private static InputStream resource(String name) {
