@@ -1,17 +1,26 @@
 package org.hybridllm.lifecycle.evaluate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Per-label metrics of recorded evaluation runs (eval_result). */
+/** What recorded evaluation runs found: per-label metrics, scorer summaries and per-example results. */
 @Repository
 public class EvalResults {
 
-    private final JdbcClient jdbc;
+    private static final TypeReference<List<Map<String, Object>>> VERDICTS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> METRICS = new TypeReference<>() { };
 
-    public EvalResults(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public EvalResults(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     public List<ClassificationMetrics.LabelMetrics> perLabel(long evalRunId) {
@@ -20,5 +29,55 @@ public class EvalResults {
                 .query((rs, i) -> new ClassificationMetrics.LabelMetrics(rs.getString("label"),
                         rs.getDouble("precision"), rs.getDouble("recall"), rs.getDouble("f1"), rs.getInt("support")))
                 .list();
+    }
+
+    /** An evaluation run's summaries: primary metric, per-scorer pass rates and means, extraction's field table. */
+    public Map<String, Object> metrics(long evalRunId) {
+        return read(jdbc.sql("select metrics from eval_run where id = ?").param(evalRunId).query(String.class)
+                .single(), METRICS);
+    }
+
+    /** One example as the candidate and the champion answered it, with every scorer's verdict on each. */
+    public record SideBySide(int position, String input, String expected, String candidateOutput,
+                             boolean candidatePassed, List<Map<String, Object>> candidateVerdicts,
+                             String championOutput, Boolean championPassed,
+                             List<Map<String, Object>> championVerdicts) {
+    }
+
+    /**
+     * The candidate's examples (only those it failed, if asked) beside the champion's answers to the same
+     * examples, in example order. Both were evaluated on the same examples in the same order.
+     */
+    public List<SideBySide> sideBySide(long candidateEvalRunId, long championEvalRunId, boolean failuresOnly,
+                                       int offset, int limit) {
+        return jdbc.sql("""
+                        select c.position, c.input, c.expected, c.output, c.passed, c.verdicts,
+                               p.output as champion_output, p.passed as champion_passed, p.verdicts as champion_verdicts
+                        from eval_example_result c
+                        left join eval_example_result p on p.eval_run_id = ? and p.position = c.position
+                        where c.eval_run_id = ? and (not ? or not c.passed)
+                        order by c.position offset ? limit ?""")
+                .params(championEvalRunId, candidateEvalRunId, failuresOnly, offset, limit)
+                .query((rs, i) -> new SideBySide(rs.getInt("position"), rs.getString("input"),
+                        rs.getString("expected"), rs.getString("output"), rs.getBoolean("passed"),
+                        read(rs.getString("verdicts"), VERDICTS), rs.getString("champion_output"),
+                        (Boolean) rs.getObject("champion_passed"),
+                        rs.getString("champion_verdicts") == null ? List.of()
+                                : read(rs.getString("champion_verdicts"), VERDICTS)))
+                .list();
+    }
+
+    /** How many examples the candidate failed. */
+    public long failures(long candidateEvalRunId) {
+        return jdbc.sql("select count(*) from eval_example_result where eval_run_id = ? and not passed")
+                .param(candidateEvalRunId).query(Long.class).single();
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("eval results hold invalid JSON", e);
+        }
     }
 }

@@ -35,10 +35,12 @@ public class OpenReviewWorker {
     /** The process variables a reviewer decides on, as the earlier stages output them; absent ones are left out. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Evidence(String useCaseKey, Double baselineAccuracy, Double baselineMacroF1, Double targetAccuracy,
+    public record Evidence(String useCaseKey, String primaryMetric, Double baselineAccuracy, Double baselineMacroF1,
+                           Double targetAccuracy,
                            String fineTuneDecision, String decisionRationale, Long datasetVersionId,
                            Integer datasetVersion, String datasetSha256, Integer trainRows, Integer validationRows,
                            Integer testRows, Integer duplicatesRemoved, Integer piiItemsScrubbed,
+                           Integer invalidExcluded, Integer preferencePairs,
                            Long candidateModelVersionId, String candidateModelName, Double championAccuracy,
                            Double championMacroF1, Double candidateAccuracy, Double candidateMacroF1,
                            Double championPromptTokensPerCall, Double candidatePromptTokensPerCall,

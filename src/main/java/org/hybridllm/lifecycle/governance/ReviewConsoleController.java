@@ -92,9 +92,10 @@ public class ReviewConsoleController {
     }
 
     @GetMapping("/console/reviews/{id}")
-    public String review(@PathVariable UUID id, Model model) {
+    public String review(@PathVariable UUID id, @RequestParam(defaultValue = "0") int failuresPage, Model model) {
         Approval approval = approvals.find(id).orElseThrow(() -> ApiProblems.notFound("approval", id));
         Map<String, Object> evidence = readEvidence(approval);
+        examples(evidence, Math.max(failuresPage, 0), model);
         model.addAttribute("approval", approval);
         model.addAttribute("evidence", evidence);
         model.addAttribute("evidenceSha256", Sha256.of(approval.evidence()));
@@ -150,7 +151,7 @@ public class ReviewConsoleController {
             model.addAttribute("error", refused.getBody().getDetail());
             model.addAttribute("form", form);
             response.setStatus(refused.getStatusCode().value());
-            return review(id, model);
+            return review(id, 0, model);
         }
     }
 
@@ -167,7 +168,27 @@ public class ReviewConsoleController {
         return "console/history";
     }
 
+    /**
+     * Every kind's per-example evidence: the scorers' summaries of champion and candidate (extraction's per-field
+     * table among them), and the examples the candidate failed, beside the champion's answers, a page at a time.
+     */
+    private void examples(Map<String, Object> evidence, int page, Model model) {
+        if (evidence.get("championEvalRunId") instanceof Number champion
+                && evidence.get("candidateEvalRunId") instanceof Number candidate) {
+            model.addAttribute("championScores", evalResults.metrics(champion.longValue()));
+            model.addAttribute("candidateScores", evalResults.metrics(candidate.longValue()));
+            long failures = evalResults.failures(candidate.longValue());
+            model.addAttribute("failureCount", failures);
+            model.addAttribute("failuresPage", page);
+            model.addAttribute("failuresPages", (failures + FAILURES_PER_PAGE - 1) / FAILURES_PER_PAGE);
+            model.addAttribute("failures", evalResults.sideBySide(candidate.longValue(), champion.longValue(), true,
+                    page * FAILURES_PER_PAGE, FAILURES_PER_PAGE));
+        }
+    }
+
     /** Per-label F1 of champion and candidate, plus overall accuracy, for Chart.js. */
+    private static final int FAILURES_PER_PAGE = 20;
+
     private Map<String, Object> chart(Map<String, Object> evidence) {
         Map<String, Object> chart = new LinkedHashMap<>();
         if (evidence.get("championEvalRunId") instanceof Number champion

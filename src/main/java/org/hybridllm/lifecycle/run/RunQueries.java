@@ -3,6 +3,7 @@ package org.hybridllm.lifecycle.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,6 +41,10 @@ public class RunQueries {
                 baseline.primary(), champion == null ? null : champion.primary(),
                 candidate == null ? null : candidate.primary());
         return new RunView.RunMetrics(primary, baseline, champion, candidate);
+    }
+
+    private static Double doubleOrNull(BigDecimal value) {
+        return value == null ? null : value.doubleValue();
     }
 
     private Map<String, Object> scores(String metrics) {
@@ -88,7 +93,7 @@ public class RunQueries {
                 .query((rs, i) -> Map.entry(rs.getString("role"), new RunView.Metrics(rs.getLong("id"),
                         rs.getString("eval_set"), rs.getLong("model_version_id"), rs.getLong("prompt_version_id"),
                         rs.getInt("examples"), rs.getString("primary_metric"), rs.getDouble("primary_value"),
-                        (Double) rs.getObject("accuracy", Double.class), (Double) rs.getObject("macro_f1", Double.class),
+                        doubleOrNull(rs.getBigDecimal("accuracy")), doubleOrNull(rs.getBigDecimal("macro_f1")),
                         rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost_usd"),
                         scores(rs.getString("metrics")))))
                 .list()

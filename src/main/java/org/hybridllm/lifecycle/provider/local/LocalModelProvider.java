@@ -90,8 +90,9 @@ public class LocalModelProvider implements ModelProvider {
         List<LocalReplySelection.Shot> shots = request.prompt().fewShot().stream()
                 .map(shot -> new LocalReplySelection.Shot(shot.input(), shot.outputText())).toList();
         if (shots.isEmpty()) {
-            throw new IllegalArgumentException("local generation selects among the prompt's few-shot answers: a "
-                    + "prompt version without few-shot examples has no reply to choose");
+            // local generation selects among the prompt's few-shot answers: without any there is nothing to
+            // choose, and the empty answer is scored as the miss it is
+            return input -> "";
         }
         return input -> replies.baseline(shots, input);
     }
