@@ -16,7 +16,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * Points an app context at the test database, a free port for the embedded engine's gateway and a temporary
- * artifact directory, with the configured users' passwords hashed cheaply.
+ * artifact directory, with the configured users' passwords hashed cheaply and the JVM's one local model.
  */
 public class TestEnvironment implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -24,14 +24,24 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
     public void initialize(ConfigurableApplicationContext context) {
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-environment",
                 properties(freePort())));
+        context.addBeanFactoryPostProcessor(new SharedLocalModel());
     }
 
     /**
      * An app started by hand (SpringApplicationBuilder) with the test environment plus the given properties, all of
-     * them taking precedence over application.yaml. An app that an {@link AppTest} class left cached is closed first:
-     * the JVM holds one embedded engine at a time.
+     * them taking precedence over application.yaml, and the JVM's {@link SharedLocalModel}. An app that an
+     * {@link AppTest} class left cached is closed first: the JVM holds one embedded engine at a time.
      */
     public static ConfigurableApplicationContext startApp(String... overrides) {
+        return start(true, overrides);
+    }
+
+    /** As {@link #startApp}, with a local model of its own, cold as in a new process: what benchmarks measure. */
+    public static ConfigurableApplicationContext startAppWithItsOwnModel(String... overrides) {
+        return start(false, overrides);
+    }
+
+    private static ConfigurableApplicationContext start(boolean sharedModel, String... overrides) {
         OneAppAtATime.closeCachedApp();
         Map<String, Object> properties = properties(freePort());
         properties.put("server.port", "0");
@@ -40,8 +50,13 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
             properties.put(override.substring(0, eq), override.substring(eq + 1));
         }
         return new SpringApplicationBuilder(LifecycleApplication.class)
-                .initializers(context -> context.getEnvironment().getPropertySources()
-                        .addFirst(new MapPropertySource("test-environment", properties)))
+                .initializers(context -> {
+                    context.getEnvironment().getPropertySources()
+                            .addFirst(new MapPropertySource("test-environment", properties));
+                    if (sharedModel) {
+                        context.addBeanFactoryPostProcessor(new SharedLocalModel());
+                    }
+                })
                 .run();
     }
 
