@@ -12,7 +12,7 @@ import org.springframework.test.context.TestExecutionListener;
  * no two embedded engines ever run in the JVM at once ({@link org.hybridllm.lifecycle.engine.EmbeddedEngine}): the
  * cached app is closed before a class of another configuration loads its own, before a test starts an app or an
  * engine by hand ({@link TestEnvironment#startApp}, {@link TestEnvironment#startEngine}) and when the Jupiter tests
- * end. Spring's cache itself would close an app only after loading the next one.
+ * end. Spring's cache on its own keeps every app open (up to 32), and evicts one only after loading another.
  *
  * <p>A Spring test execution listener (it knows whether the class's app is cached) and a Jupiter extension (it
  * knows when all tests have ended), both registered by {@link AppTest}.
