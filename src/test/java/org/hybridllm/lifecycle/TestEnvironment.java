@@ -74,8 +74,10 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         properties.put("spring.datasource.password", db.password());
         properties.put("lifecycle.embedded-port", enginePort);
         properties.put("lifecycle.artifact-dir", artifactDir());
-        properties.put("lifecycle.fine-tune-poll-interval", "PT1S");
-        properties.put("lifecycle.governance.escalate-after", "PT3S");
+        // short waits where the app waits on time: provider jobs' status polls, overdue reviews, the message outbox
+        properties.put("lifecycle.fine-tune-poll-interval", "PT0.25S");
+        properties.put("lifecycle.governance.escalate-after", "PT1S");
+        properties.put("lifecycle.outbox.poll-interval", "PT0.1S");
         properties.put("lifecycle.webhooks.sources.ci.secret", WebhookIT.CI_SECRET);
         properties.put("lifecycle.webhooks.sources.monitoring.secret", "monitoring-test-secret");
         properties.put("lifecycle.webhooks.sources.feedback.secret", "feedback-test-secret");
