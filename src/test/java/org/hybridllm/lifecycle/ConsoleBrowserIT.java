@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.UUID;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -34,12 +35,12 @@ class ConsoleBrowserIT {
     @Autowired
     SampleDataLoader sampleData;
 
-    WebDriver browser;
+    /** One browser for the class (a Chromium start each is seconds); each test starts logged out. */
+    static WebDriver browser;
     LifecycleApi api;
 
-    @BeforeEach
-    void openBrowser() {
-        api = new LifecycleApi(http);
+    @BeforeAll
+    static void openBrowser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -51,8 +52,14 @@ class ConsoleBrowserIT {
         browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
     }
 
-    @AfterEach
-    void closeBrowser() {
+    @BeforeEach
+    void loggedOut() {
+        api = new LifecycleApi(http);
+        browser.manage().deleteAllCookies(); // the session of the previous test's reviewer
+    }
+
+    @AfterAll
+    static void closeBrowser() {
         if (browser != null) {
             browser.quit();
         }

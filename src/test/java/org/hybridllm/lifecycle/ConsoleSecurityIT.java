@@ -13,7 +13,6 @@ import java.util.UUID;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -23,7 +22,6 @@ import org.hybridllm.lifecycle.governance.ReviewChecklist;
 
 /** The console's policy: login, roles, four-eyes, checklist and CSRF, enforced whatever the page shows. */
 @AppTest
-@AutoConfigureMockMvc
 class ConsoleSecurityIT {
 
     @Autowired

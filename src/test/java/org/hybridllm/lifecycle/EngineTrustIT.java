@@ -21,7 +21,6 @@ import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,7 +32,6 @@ import org.springframework.test.web.servlet.MockMvc;
  * nothing. On the real embedded engine, checked in Postgres and in the engine's own records.
  */
 @AppTest
-@AutoConfigureMockMvc
 class EngineTrustIT {
 
     static final Duration TIMEOUT = LifecycleRunIT.TIMEOUT;

@@ -97,7 +97,7 @@ public final class LifecycleApi {
             if (Instant.now().isAfter(deadline) || FINAL.contains(run.path("status").asText())) {
                 throw new AssertionError("run " + id + " did not reach " + wanted + " in " + timeout + ": " + run);
             }
-            sleep(250);
+            sleep(100); // a poll is cheap: the test users have cheap password hashes (TestEnvironment)
             run = run(id);
         }
         return run;

@@ -182,7 +182,7 @@ class LifecycleRunIT {
                         select a.model_version_id from model_alias a join use_case u on u.id = a.use_case_id
                         where u.key = ? and a.alias = 'champion'""").param(useCase).query(Long.class).single();
 
-        // left undecided past lifecycle.governance.escalate-after (3 s in tests), the review is escalated, still open
+        // left undecided past lifecycle.governance.escalate-after (1 s in tests), the review is escalated, still open
         Instant deadline = Instant.now().plusSeconds(30);
         while (jdbc.sql("select escalated_at is not null from approval where id = ?").param(UUID.fromString(approvalId))
                 .query(Boolean.class).single() == Boolean.FALSE) {

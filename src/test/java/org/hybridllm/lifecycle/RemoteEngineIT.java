@@ -23,7 +23,7 @@ class RemoteEngineIT {
     @Test
     void aWholeRunCompletesOnAnEngineTheAppDoesNotOwn() {
         int port = TestEnvironment.freePort();
-        try (EmbeddedEngine engine = EmbeddedEngine.start(port);
+        try (EmbeddedEngine engine = TestEnvironment.startEngine(port);
              ConfigurableApplicationContext app = TestEnvironment.startApp("lifecycle.engine=remote",
                 "camunda.client.grpc-address=http://localhost:" + port)) {
             assertThat(app.getBeansOfType(EmbeddedEngine.class)).isEmpty();

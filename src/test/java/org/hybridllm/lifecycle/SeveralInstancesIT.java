@@ -28,7 +28,7 @@ class SeveralInstancesIT {
     @Test
     void twoInstancesShareTheWorkAndRunEveryStageOnce() {
         int port = TestEnvironment.freePort();
-        try (EmbeddedEngine engine = EmbeddedEngine.start(port);
+        try (EmbeddedEngine engine = TestEnvironment.startEngine(port);
              ConfigurableApplicationContext a = instance("app-a", port);
              ConfigurableApplicationContext b = instance("app-b", port)) {
             List<UUID> runs = new ArrayList<>();

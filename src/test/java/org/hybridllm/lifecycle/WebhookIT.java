@@ -12,8 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.hybridllm.lifecycle.run.RunService;
+import org.hybridllm.lifecycle.run.RunStatus;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.hybridllm.lifecycle.webhook.WebhookSignature;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,8 +32,24 @@ class WebhookIT {
     int port;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    RunService runs;
 
     final HttpClient http = HttpClient.newHttpClient();
+
+    /**
+     * The runs a delivery started are not followed here: cancelled, so that they do not go on training in the app
+     * that the next class shares (and registering artifacts there while it counts them).
+     */
+    @AfterEach
+    void cancelTheStartedRuns() {
+        List<UUID> open = jdbc.sql(
+                        "select id from lifecycle_run where started_by = 'webhook:ci' and status in (?, ?, ?)")
+                .params(RunStatus.RUNNING.name(), RunStatus.AWAITING_APPROVAL.name(),
+                        RunStatus.AWAITING_CHANGES.name())
+                .query(UUID.class).list();
+        open.forEach(runId -> runs.cancel(runId, "engineer", "not followed by the test"));
+    }
 
     @Test
     void aSignedDeliveryStartsOneRunAndARetriedOneGetsTheFirstAnswer() throws Exception {

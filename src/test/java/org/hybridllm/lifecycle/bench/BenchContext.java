@@ -28,7 +28,7 @@ final class BenchContext implements AutoCloseable {
 
     ConfigurableApplicationContext app() {
         if (app == null) {
-            app = TestEnvironment.startApp(
+            app = TestEnvironment.startAppWithItsOwnModel(
                     "lifecycle.providers.upstream.base-url=" + upstream.baseUrl(),
                     "lifecycle.providers.upstream.api-key=" + UPSTREAM_KEY,
                     "logging.level.root=WARN", "logging.level.org.hybridllm=WARN");

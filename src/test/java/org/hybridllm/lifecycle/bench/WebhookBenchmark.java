@@ -50,7 +50,7 @@ final class WebhookBenchmark implements Benchmark, AutoCloseable {
     @Override
     public List<Measurement> run(BenchContext context) throws Exception {
         if (app == null) {
-            app = TestEnvironment.startApp("lifecycle.bench.enabled=true",
+            app = TestEnvironment.startAppWithItsOwnModel("lifecycle.bench.enabled=true",
                     "camunda.client.worker.defaults.enabled=false",
                     "logging.level.root=WARN");
             app.getBean(SampleDataLoader.class).loadInto(USE_CASE);
