@@ -6,8 +6,8 @@ Writes into src/main/resources/sample/support-ticket-extraction/:
   use-case.json       key, name, description, task "EXTRACTION", targets, the output contract (outputSchema: a JSON
                       Schema draft 2020-12; fieldRules: per-field match rule and whether the field is critical) and
                       the scorers to run
-  prompts.json        prompt versions as chat templates: four PROTOTYPE versions a team would iterate (terse, with
-                      field descriptions, with 2 and with 5 few-shot turns) and one short FINE_TUNED version
+  prompts.json        prompt versions as chat templates: five PROTOTYPE versions a team would iterate (terse, with
+                      field descriptions, with 2 and 5 few-shot turns, then reworded) and one short FINE_TUNED one
   eval-set.jsonl      180 tickets {"input", "expected": <object>} (30 per requested action), disjoint from the
                       interactions and from the few-shot examples
   interactions.jsonl  1,000 production interactions {"id", "user", "input", "output": what a mediocre prompt-only
@@ -224,6 +224,7 @@ SYSTEM_FIELDS = (
     "- urgency: high if the customer says it is urgent, low if they say there is no rush, otherwise normal\n"
     "Leave out orderId, product, amount and currency when the ticket doesn't mention them; never guess.")
 SYSTEM_FINE_TUNED = "Extract the order details from the support ticket as JSON."
+SYSTEM_REWORDED = "\nCopy values exactly as the ticket writes them."
 
 
 def prompt(system, few_shot):
@@ -232,8 +233,9 @@ def prompt(system, few_shot):
         "fewShot": few_shot, "settings": {"temperature": 0, "maxTokens": 300}, "responseFormat": "json_schema"}}
 
 
+# the last iteration only rewords the instruction: it gains nothing, so prompting has plateaued
 PROMPTS = [prompt(SYSTEM_TERSE, []), prompt(SYSTEM_FIELDS, []), prompt(SYSTEM_FIELDS, FEW_SHOT[:2]),
-           prompt(SYSTEM_FIELDS, FEW_SHOT),
+           prompt(SYSTEM_FIELDS, FEW_SHOT), prompt(SYSTEM_FIELDS + SYSTEM_REWORDED, FEW_SHOT),
            dict(prompt(SYSTEM_FINE_TUNED, []), purpose="FINE_TUNED")]
 
 

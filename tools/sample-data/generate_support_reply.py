@@ -9,8 +9,8 @@ parcel / tracking, cancel in time / too late / subscription, ...), so raw simila
 Writes into src/main/resources/sample/support-reply/:
   use-case.json       key, name, description, task "GENERATION", targets, the contract (rubric: pass/fail criteria
                       a judge applies to a reply) and the scorers to run
-  prompts.json        prompt versions as chat templates: four PROTOTYPE versions a team would iterate (terse, with
-                      reply guidelines, with 2 and with 5 few-shot turns) and one short FINE_TUNED version
+  prompts.json        prompt versions as chat templates: five PROTOTYPE versions a team would iterate (terse, with
+                      reply guidelines, with 2 and 5 few-shot turns, then reworded) and one short FINE_TUNED one
   eval-set.jsonl      175 tickets {"input", "expected": <reply text>} (7 per macro), disjoint from the
                       interactions and from the few-shot examples
   interactions.jsonl  1,000 production interactions {"id", "user", "input", "output": the reply a mediocre
@@ -63,7 +63,7 @@ USE_CASE = {
                       "next."},
     ],
     "scorers": [{"type": "similar", "threshold": 0.9}, {"type": "rouge-l"}, {"type": "chrf"},
-                {"type": "max-length", "max": MAX_REPLY_CHARS}, {"type": "llm-rubric"}],
+                {"type": "max-length", "max": MAX_REPLY_CHARS}],
 }
 
 MACROS = {
@@ -426,6 +426,7 @@ SYSTEM_GUIDELINES = (
     "Be polite and empathetic, say what happens next, never repeat e-mail addresses, phone numbers or card "
     "details, and never invent order numbers, amounts or dates.")
 SYSTEM_FINE_TUNED = "Reply to the customer's support ticket."
+SYSTEM_REWORDED = "\nChoose the wording of the policy that fits the ticket best."
 
 
 def prompt(system, few_shot):
@@ -434,8 +435,9 @@ def prompt(system, few_shot):
         "fewShot": few_shot, "settings": {"temperature": 0, "maxTokens": 300}, "responseFormat": "text"}}
 
 
+# the last iteration only rewords the instruction: it gains nothing, so prompting has plateaued
 PROMPTS = [prompt(SYSTEM_TERSE, []), prompt(SYSTEM_GUIDELINES, []), prompt(SYSTEM_GUIDELINES, FEW_SHOT[:2]),
-           prompt(SYSTEM_GUIDELINES, FEW_SHOT),
+           prompt(SYSTEM_GUIDELINES, FEW_SHOT), prompt(SYSTEM_GUIDELINES + SYSTEM_REWORDED, FEW_SHOT),
            dict(prompt(SYSTEM_FINE_TUNED, []), purpose="FINE_TUNED")]
 
 
