@@ -486,6 +486,148 @@ class ApiIT {
         }
     }
 
+    @Test
+    void everyTaskKindTakesItsOwnContractAndRefusesTheOthers() {
+        String key = "kinds-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> schema = Map.of("$schema", "https://json-schema.org/draft/2020-12/schema",
+                "type", "object", "additionalProperties", false,
+                "properties", Map.of("orderId", Map.of("type", "string", "pattern", "^#[0-9]{5}$"),
+                        "amount", Map.of("type", "number"),
+                        "action", Map.of("type", "string", "enum", List.of("refund", "cancel"))),
+                "required", List.of("action"));
+        Map<String, Object> extraction = kind(key + "-x", "EXTRACTION");
+        extraction.put("outputSchema", schema);
+        extraction.put("fieldRules", Map.of("orderId", Map.of("match", "exact", "critical", true),
+                "amount", Map.of("match", "numeric", "tolerance", 0.01)));
+        extraction.put("evalExamples", List.of(Map.of("input", "Refund #12345, $40 please",
+                "expected", Map.of("orderId", "#12345", "amount", 40, "action", "refund"))));
+        var created = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", extraction);
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+        assertThat(created.getBody().path("task").asText()).isEqualTo("EXTRACTION");
+        assertThat(created.getBody().path("contract").path("outputSchema").path("required").get(0).asText())
+                .isEqualTo("action");
+        assertThat(created.getBody().path("contract").path("version").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("select e.expected from eval_example e join use_case u on u.id = e.use_case_id "
+                + "where u.key = ?").param(key + "-x").query(String.class).single()).contains("\"orderId\":\"#12345\"");
+
+        Map<String, Object> generation = kind(key + "-g", "GENERATION");
+        generation.put("rubric", List.of(Map.of("name", "polite", "criterion", "The reply is polite.")));
+        generation.put("evalExamples", List.of(Map.of("input", "Where is my parcel?",
+                "expected", "Hello, your parcel ships tomorrow.")));
+        var reply = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/" + key + "-g", null);
+        assertThat(reply.getStatusCode().value()).isEqualTo(404);
+        assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", generation)
+                .getStatusCode().value()).isEqualTo(201);
+        JsonNode shown = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/" + key + "-g", null)
+                .getBody();
+        assertThat(shown.path("task").asText()).isEqualTo("GENERATION");
+        assertThat(shown.path("contract").path("rubric").get(0).path("name").asText()).isEqualTo("polite");
+
+        // a chat template with few-shot turns; an extraction few-shot output must satisfy the schema
+        String prompts = "/api/use-cases/" + key + "-x/prompt-versions";
+        Map<String, Object> template = new HashMap<>(Map.of("messages", List.of(
+                        Map.of("role", "system", "content", "Extract the order."),
+                        Map.of("role", "user", "content", "Ticket: {{input}}")),
+                "fewShot", List.of(Map.of("input", "Cancel #54321", "output", Map.of("orderId", "#54321",
+                        "action", "cancel"))),
+                "settings", Map.of("temperature", 0.2, "maxTokens", 200), "responseFormat", "json_schema"));
+        var prompt = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, prompts, template);
+        assertThat(prompt.getStatusCode().value()).as(String.valueOf(prompt.getBody())).isEqualTo(201);
+        assertThat(prompt.getBody().path("spec").path("fewShot").get(0).path("output").path("orderId").asText())
+                .isEqualTo("#54321");
+
+        long useCases = count("use_case");
+        long contracts = count("use_case_contract");
+        long examples = count("eval_example");
+        long promptVersions = count("prompt_version");
+        long feedback = count("feedback");
+        Map<String, Object> unknownTask = kind(key + "-u", "TRANSLATION");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", unknownTask), 400,
+                "invalid-request", "task");
+        Map<String, Object> invalidSchema = kind(key + "-s", "EXTRACTION");
+        invalidSchema.put("outputSchema", Map.of("type", "object", "properties", Map.of("a", Map.of("type", 7))));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", invalidSchema), 400,
+                "invalid-request", "outputSchema");
+        Map<String, Object> noSchema = kind(key + "-n", "EXTRACTION");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", noSchema), 400,
+                "invalid-request", "outputSchema");
+        Map<String, Object> labelledGeneration = kind(key + "-l", "GENERATION");
+        labelledGeneration.put("labels", List.of(Map.of("label", "a", "description", "A")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", labelledGeneration), 400,
+                "invalid-request", "labels");
+        Map<String, Object> noLabels = kind(key + "-c", "CLASSIFICATION");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", noLabels), 400,
+                "invalid-request", "labels");
+        Map<String, Object> badExpected = kind(key + "-e", "EXTRACTION");
+        badExpected.put("outputSchema", schema);
+        badExpected.put("evalExamples", List.of(Map.of("input", "x", "expected", Map.of("action", "shout"))));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", badExpected), 400,
+                "invalid-request", "evalExamples[0].expected");
+        Map<String, Object> badRule = kind(key + "-r", "EXTRACTION");
+        badRule.put("outputSchema", schema);
+        badRule.put("fieldRules", Map.of("colour", Map.of("match", "exact")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", badRule), 400,
+                "invalid-request", "fieldRules.colour");
+        Map<String, Object> badScorer = kind(key + "-b", "GENERATION");
+        badScorer.put("scorers", List.of(Map.of("type", "regex")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", badScorer), 400,
+                "invalid-request", "scorers[0].pattern");
+        Map<String, Object> judgeless = kind(key + "-j", "GENERATION");
+        judgeless.put("scorers", List.of(Map.of("type", "llm-rubric")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", judgeless), 400,
+                "invalid-request", "scorers[0].type");
+        Map<String, Object> localJudge = kind(key + "-k", "GENERATION");
+        localJudge.put("judge", Map.of("provider", "local", "model", "x"));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", localJudge), 400,
+                "invalid-request", "judge.provider");
+        Map<String, Object> textFormat = new HashMap<>(template);
+        textFormat.put("fewShot", List.of(Map.of("input", "Cancel #54321", "output", Map.of("action", "shout"))));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, prompts, textFormat), 400,
+                "invalid-request", "fewShot[0].output");
+        Map<String, Object> schemaFormat = new HashMap<>(template);
+        schemaFormat.remove("fewShot");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST,
+                "/api/use-cases/" + key + "-g/prompt-versions", schemaFormat), 400, "invalid-request",
+                "responseFormat");
+        Map<String, Object> noVariable = new HashMap<>(template);
+        noVariable.put("messages", List.of(Map.of("role", "user", "content", "no variable here")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, prompts, noVariable), 400,
+                "invalid-request", "messages");
+        // a correction of an extraction output is a JSON object that satisfies the schema
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key + "-x",
+                        "input", "Refund #12345", "output", Map.of("action", "refund"), "rating", -1,
+                        "correctedOutput", Map.of("orderId", "12345", "action", "refund"))), 400,
+                "invalid-request", "correctedOutput");
+        assertThat(List.of(count("use_case"), count("use_case_contract"), count("eval_example"),
+                count("prompt_version"), count("feedback")))
+                .containsExactly(useCases, contracts, examples, promptVersions, feedback);
+
+        var corrected = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback", Map.of("useCase", key + "-x",
+                "input", "Refund #12345", "output", Map.of("action", "cancel"), "rating", -1,
+                "correctedOutput", Map.of("orderId", "#12345", "action", "refund")));
+        assertThat(corrected.getStatusCode().value()).as(String.valueOf(corrected.getBody())).isEqualTo(201);
+        Map<String, Object> row = jdbc.sql("select corrected_output, original_output from feedback where id = ?")
+                .param(corrected.getBody().path("feedbackId").asLong()).query().singleRow();
+        assertThat(row.get("corrected_output")).isEqualTo("{\"orderId\":\"#12345\",\"action\":\"refund\"}");
+        assertThat(row.get("original_output")).isEqualTo("{\"action\":\"cancel\"}");
+
+        // a new contract version; the task kind stays
+        var updated = api.call(LifecycleApi.ENGINEER, HttpMethod.PUT, "/api/use-cases/" + key + "-g/contract",
+                Map.of("rubric", List.of(Map.of("name", "polite", "criterion", "The reply is polite."),
+                        Map.of("name", "concise", "criterion", "The reply has at most three sentences."))));
+        assertThat(updated.getStatusCode().value()).as(String.valueOf(updated.getBody())).isEqualTo(200);
+        assertThat(updated.getBody().path("contract").path("version").asInt()).isEqualTo(2);
+        assertThat(updated.getBody().path("contract").path("rubric")).hasSize(2);
+    }
+
+    private static Map<String, Object> kind(String key, String task) {
+        Map<String, Object> body = useCase(key);
+        body.remove("labels");
+        body.remove("evalExamples");
+        body.put("task", task);
+        return body;
+    }
+
     private void assertProblem(ResponseEntity<JsonNode> response, int status, String type, String field) {
         assertThat(response.getStatusCode().value()).as(String.valueOf(response.getBody())).isEqualTo(status);
         assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
