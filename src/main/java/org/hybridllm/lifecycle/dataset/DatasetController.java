@@ -61,14 +61,22 @@ public class DatasetController {
 
     @GetMapping(path = "/{id}/files/{split}.jsonl", produces = "application/jsonl")
     @Operation(summary = "Download a split (train, validation, test) as JSONL in the OpenAI chat fine-tuning "
-            + "format; streamed, verified against its sha256 first")
+            + "format, or the training split's preference pairs (preferences) in OpenAI's DPO format; streamed, "
+            + "verified against its sha256 first")
     public ResponseEntity<StreamingResponseBody> download(@PathVariable long id, @PathVariable String split) {
         DatasetVersion dataset = dataset(id);
         long artifactId = switch (split) {
             case "train" -> dataset.trainArtifactId();
             case "validation" -> dataset.validationArtifactId();
             case "test" -> dataset.testArtifactId();
-            default -> throw ApiProblems.invalid("split", "split must be train, validation or test.");
+            case "preferences" -> {
+                if (dataset.preferenceArtifactId() == null) {
+                    // no correction replaced an output in its training split
+                    throw ApiProblems.notFound("preference-pairs", id);
+                }
+                yield dataset.preferenceArtifactId();
+            }
+            default -> throw ApiProblems.invalid("split", "split must be train, validation, test or preferences.");
         };
         Artifact artifact = artifacts.find(artifactId);
         Path file;

@@ -66,6 +66,42 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void freeOutputsAreCheckedKeptWithTheOutputTheyReplacedAndSplitByAStableHash() {
+        List<IdealOutput> rows = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            String ideal = i % 10 == 0 ? "not an object" : "{\"action\":\"refund\",\"n\":" + i + "}";
+            String rejected = i % 3 == 0 ? "{\"action\":\"cancel\"}" : null;
+            rows.add(new IdealOutput(i, i, "Ticket number " + i + ", mail me at a" + i + "@example.com", ideal,
+                    rejected));
+        }
+        DatasetBuilder.OutputCheck objectsOnly = output -> output.startsWith("{");
+        DatasetBuilder.InMemory built = new DatasetBuilder(0.1, 0.2).build(rows, List.of(), objectsOnly, 11);
+        assertThat(built.split().invalidExcluded()).isEqualTo(20);
+        assertThat(built.split().unknownLabelsDropped()).isZero();
+        assertThat(built.split().total()).isEqualTo(180);
+        assertThat(built.split().labelDistribution()).isEmpty();
+        assertThat(built.test()).hasSize(36);
+        assertThat(built.validation()).hasSize(18);
+        List<DatasetBuilder.Example> all = new ArrayList<>(built.train());
+        all.addAll(built.validation());
+        all.addAll(built.test());
+        // outputs travel as they were given, the replaced output with them; inputs are scrubbed
+        assertThat(all).allSatisfy(e -> {
+            long n = e.feedbackId();
+            assertThat(e.output()).isEqualTo("{\"action\":\"refund\",\"n\":" + n + "}");
+            assertThat(e.rejectedOutput()).isEqualTo(n % 3 == 0 ? "{\"action\":\"cancel\"}" : null);
+            assertThat(e.input()).doesNotContain("@example.com");
+        });
+        // the same seed gives the same split, another seed another one
+        DatasetBuilder.InMemory again = new DatasetBuilder(0.1, 0.2).build(rows, List.of(), objectsOnly, 11);
+        DatasetBuilder.InMemory other = new DatasetBuilder(0.1, 0.2).build(rows, List.of(), objectsOnly, 12);
+        assertThat(again.test()).extracting(DatasetBuilder.Example::feedbackId)
+                .containsExactlyElementsOf(built.test().stream().map(DatasetBuilder.Example::feedbackId).toList());
+        assertThat(other.test()).extracting(DatasetBuilder.Example::feedbackId)
+                .isNotEqualTo(built.test().stream().map(DatasetBuilder.Example::feedbackId).toList());
+    }
+
+    @Test
     void deduplicatesIgnoringCaseAndWhitespaceAndTheLatestFeedbackWins() {
         List<IdealOutput> rows = List.of(
                 new IdealOutput(1, 1, "My card was charged twice", "billing"),

@@ -145,8 +145,8 @@ class PeftLoraGpuRecordingTest {
     private static UUID run(JdbcClient jdbc) {
         String key = "peft-recording-" + UUID.randomUUID();
         long useCase = jdbc.sql("""
-                        insert into use_case (key, name, labels, target_accuracy, min_labelled_examples, base_model)
-                        values (?, 'Support reply', '[]'::jsonb, 0.9, 200, '/tmp/peft-verify/base') returning id""")
+                        insert into use_case (key, name, task, target_accuracy, min_labelled_examples, base_model)
+                        values (?, 'Support reply', 'GENERATION', 0.9, 200, '/tmp/peft-verify/base') returning id""")
                 .param(key).query(Long.class).single();
         UUID runId = UUID.randomUUID();
         jdbc.sql("insert into lifecycle_run (id, use_case_id, status, started_by) values (?, ?, 'RUNNING', 'test')")
