@@ -119,7 +119,8 @@ class LifecycleRunIT {
         List<Map<String, Object>> artifacts = jdbc.sql("select id, kind, uri, sha256, bytes from artifact where run_id = ?")
                 .param(runId).query().listOfRows();
         assertThat(artifacts).extracting(a -> a.get("kind"))
-                .containsExactlyInAnyOrder("DATASET_SPLIT", "DATASET_SPLIT", "DATASET_SPLIT", "MODEL_WEIGHTS");
+                .containsExactlyInAnyOrder("DATASET_SPLIT", "DATASET_SPLIT", "DATASET_SPLIT", "DATASET_PREFERENCES",
+                        "MODEL_WEIGHTS");
         for (Map<String, Object> artifact : artifacts) {
             Path file = Path.of(URI.create((String) artifact.get("uri")));
             assertThat(Sha256.of(file)).isEqualTo(artifact.get("sha256"));

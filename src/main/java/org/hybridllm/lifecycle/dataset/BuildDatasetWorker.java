@@ -44,6 +44,7 @@ public class BuildDatasetWorker {
 
     public static final String DATASET_TOO_SMALL = "DATASET_TOO_SMALL";
     static final String SPLIT_KIND = "DATASET_SPLIT";
+    static final String PREFERENCES_KIND = "DATASET_PREFERENCES";
     static final String JSONL = "application/jsonl";
 
     public record DatasetBuilt(long datasetVersionId, int datasetVersion, String datasetSha256, int trainRows,
@@ -128,7 +129,7 @@ public class BuildDatasetWorker {
             Artifact train = storeSplit(runId, "train", files, split.trainIds().length);
             Artifact validation = storeSplit(runId, "validation", files, split.validationIds().length);
             Artifact test = storeSplit(runId, "test", files, split.testIds().length);
-            Artifact preferences = files.preferencePairs() == 0 ? null : artifacts.storeFile(runId, SPLIT_KIND,
+            Artifact preferences = files.preferencePairs() == 0 ? null : artifacts.storeFile(runId, PREFERENCES_KIND,
                     "preferences.jsonl", JSONL, files.preferences(), Map.of("split", "train", "rows",
                             files.preferencePairs(), "format", "openai-preference-jsonl"), List.of());
             String sha256 = contentSha256(train.sha256(), validation.sha256(), test.sha256(),
