@@ -53,7 +53,8 @@ import java.math.BigDecimal;
  * use case's champion with its prompt version and logged as interactions, streaming, feedback by interaction id,
  * a sticky canary split, roll-back taking effect on the next call, pruned prompts' savings, OpenAI-style
  * refusals that log nothing, and the other task kinds: a generation use case answers with the reply the local model
- * selects, an extraction use case with the upstream's JSON as it came, its schema failures recorded. The upstream model is an in-process server speaking OpenAI's wire format.
+ * selects, an extraction use case with the upstream's JSON as it came, its schema failures recorded. The upstream
+ * model is an in-process server speaking OpenAI's wire format.
  */
 @AppTest
 @AutoConfigureObservability(tracing = false) // the Prometheus endpoint, which tests leave out by default
@@ -336,7 +337,8 @@ class GatewayIT {
             HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
                     .create(ask("lifecycle/" + key, input, null));
             String answer = raw.parse().choices().getFirst().message().content().orElseThrow();
-            assertThat(answer).as("served as the model gave it").isEqualTo(input.equals(validInput) ? valid : violating);
+            assertThat(answer).as("served as the model gave it")
+                    .isEqualTo(input.equals(validInput) ? valid : violating);
             interactionOf.put(input, raw.headers().values("X-Lifecycle-Interaction-Id").getFirst());
         }
         // the prompt version asks for the schema as structured output

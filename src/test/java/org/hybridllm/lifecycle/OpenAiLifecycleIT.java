@@ -91,12 +91,13 @@ class OpenAiLifecycleIT {
     LifecycleApi api;
     final Map<String, String> truth = new ConcurrentHashMap<>();
     List<String> labels;
+    final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
     void setUp() {
         api = new LifecycleApi(http);
-        jdbc.sql("select input, expected from eval_example").query((rs, i) -> truth.put(rs.getString(1), rs.getString(2)))
-                .list();
+        jdbc.sql("select input, expected from eval_example")
+                .query((rs, i) -> truth.put(rs.getString(1), rs.getString(2))).list();
         jdbc.sql("""
                 select i.input, coalesce(f.corrected_output, i.output) from interaction i
                 join feedback f on f.interaction_id = i.id where f.corrected_output is not null or f.rating = 1""")
@@ -286,6 +287,8 @@ class OpenAiLifecycleIT {
     static final String REPLY_SYSTEM = "You are the support agent of an online shop. Reply politely in two sentences.";
     static final String REPLY_SYSTEM_WITH_EXAMPLES = "You are the support agent of an online shop. Reply politely "
             + "in two sentences, as in the examples.";
+    static final String RUBRIC_ADDRESSES = "The reply answers the problem the customer raised, not a different one.";
+    static final String RUBRIC_POLITE = "The reply is polite and greets the customer.";
     static final List<String> ITEMS = List.of("kettle", "lamp", "backpack", "monitor", "blender", "jacket",
             "headphones", "desk chair", "toaster", "camera", "umbrella", "rug");
 
@@ -352,10 +355,6 @@ class OpenAiLifecycleIT {
             throw new IllegalStateException(e);
         }
     }
-
-    static final String RUBRIC_ADDRESSES = "The reply answers the problem the customer raised, not a different one.";
-    static final String RUBRIC_POLITE = "The reply is polite and greets the customer.";
-    final ObjectMapper json = new ObjectMapper();
 
     @Test
     void aGenerationUseCaseIsPromptedJudgedFineTunedAndPromotedThroughTheOpenAiAdapters() throws Exception {
@@ -485,8 +484,8 @@ class OpenAiLifecycleIT {
         // ... each judge call recorded in model_call and priced at the judge model's price (2.50 / 10.00 per M)
         Map<String, Object> judgeCalls = jdbc.sql("""
                         select count(*) as calls, count(*) filter (where c.cost_usd is null) as unpriced,
-                               count(*) filter (where abs(c.cost_usd - (2.50 * c.prompt_tokens + 10.00 * c.completion_tokens)
-                                                          / 1000000) > 0.00000001) as mispriced,
+                               count(*) filter (where abs(c.cost_usd - (2.50 * c.prompt_tokens
+                                   + 10.00 * c.completion_tokens) / 1000000) > 0.00000001) as mispriced,
                                count(*) filter (where c.model <> ? or c.provider <> 'fake-openai') as other_models,
                                sum(c.cost_usd) as cost
                         from model_call c join eval_run e on e.id = c.eval_run_id
@@ -570,8 +569,10 @@ class OpenAiLifecycleIT {
                         "currency", Map.of("type", "string", "enum", List.of("USD", "EUR"))),
                 "required", List.of("orderId"), "additionalProperties", false);
         Map<String, String> answers = new LinkedHashMap<>();
-        answers.put("Order A-12345 cost $20, where is it?", "{\"orderId\":\"A-12345\",\"amount\":20,\"currency\":\"USD\"}");
-        answers.put("Refund order B-54321, it was 15 EUR.", "{\"orderId\":\"B-54321\",\"amount\":15,\"currency\":\"EUR\"}");
+        answers.put("Order A-12345 cost $20, where is it?",
+                "{\"orderId\":\"A-12345\",\"amount\":20,\"currency\":\"USD\"}");
+        answers.put("Refund order B-54321, it was 15 EUR.",
+                "{\"orderId\":\"B-54321\",\"amount\":15,\"currency\":\"EUR\"}");
         // the server ignored the schema: the amount is a text
         String violating = "{\"orderId\":\"C-11111\",\"amount\":\"9.50 EUR\",\"currency\":\"EUR\"}";
         answers.put("Please check order C-11111 for 9.50 EUR.", violating);
