@@ -30,6 +30,7 @@ import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
+import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.PromptSpec;
 import org.hybridllm.lifecycle.provider.openai.FakeOpenAiServer;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
@@ -50,8 +51,10 @@ import java.math.BigDecimal;
 /**
  * The OpenAI-compatible gateway driven by the official, unmodified {@code openai-java} client: calls served by the
  * use case's champion with its prompt version and logged as interactions, streaming, feedback by interaction id,
- * a sticky canary split, roll-back taking effect on the next call, pruned prompts' savings, and OpenAI-style
- * refusals that log nothing. The upstream model is an in-process server speaking OpenAI's wire format.
+ * a sticky canary split, roll-back taking effect on the next call, pruned prompts' savings, OpenAI-style
+ * refusals that log nothing, and the other task kinds: a generation use case answers with the reply the local model
+ * selects, an extraction use case with the upstream's JSON as it came, its schema failures recorded. The upstream
+ * model is an in-process server speaking OpenAI's wire format.
  */
 @AppTest
 @AutoConfigureObservability(tracing = false) // the Prometheus endpoint, which tests leave out by default
@@ -281,6 +284,90 @@ class GatewayIT {
         String metrics = http.withBasicAuth("admin", "admin-dev").getForObject("/actuator/prometheus", String.class);
         assertThat(metrics).contains("lifecycle_gateway_errors_total{code=\"invalid_api_key\"")
                 .contains("lifecycle_gateway_requests_total{arm=\"champion\"");
+    }
+
+    @Test
+    void aGenerationUseCaseOnTheLocalModelAnswersWithTheReplyItSelects() {
+        String key = "gw-reply";
+        sampleData.loadInto(SampleDataLoader.REPLY_USE_CASE, key); // the local provider: response selection
+        long useCaseId = jdbc.sql("select id from use_case where key = ?").param(key).query(Long.class).single();
+        PromptVersion prompt = prompts.findByUseCase(useCaseId, PromptVersion.Purpose.PROTOTYPE).getLast();
+        List<String> knownReplies = prompt.spec().fewShot().stream().map(FewShotExample::outputText).toList();
+        String lockedReply = knownReplies.stream().filter(reply -> reply.contains("account was locked")).findFirst()
+                .orElseThrow();
+        OpenAIClient client = client(apiKey("reply-app", key));
+
+        String input = "I entered the wrong password a few times and now my account is locked, please help.";
+        HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
+                .create(ask("lifecycle/" + key, input, "u-reply"));
+        ChatCompletion completion = raw.parse();
+        assertThat(completion.choices().getFirst().message().content()).contains(lockedReply);
+        String interactionId = raw.headers().values("X-Lifecycle-Interaction-Id").getFirst();
+        awaitTrue(() -> count("select count(*) from interaction where call_id = ?::uuid", interactionId) == 1);
+        Map<String, Object> row = jdbc.sql("select * from interaction where call_id = ?::uuid").param(interactionId)
+                .query().singleRow();
+        assertThat(row.get("input")).isEqualTo(input);
+        assertThat(row.get("output")).isEqualTo(lockedReply);
+        assertThat(row.get("prompt_version_id")).isEqualTo(prompt.id());
+        assertThat(row.get("output_valid")).as("a schema is extraction's").isNull();
+    }
+
+    @Test
+    void anExtractionUseCaseServesTheUpstreamsJsonAsItCameAndRecordsSchemaFailures() throws Exception {
+        String key = "gw-extraction";
+        sampleData.loadInto(SampleDataLoader.EXTRACTION_USE_CASE, key);
+        long useCaseId = jdbc.sql("""
+                        update use_case set provider = 'upstream', base_model = 'gpt-4o-mini' where key = ?
+                        returning id""").param(key).query(Long.class).single();
+        JsonNode schema = json.readTree(jdbc.sql("""
+                        select output_schema::text from use_case_contract where use_case_id = ?
+                        order by version desc limit 1""").param(useCaseId).query(String.class).single());
+        String valid = "{\"orderId\":\"K-23074\",\"product\":\"robot vacuum\",\"amount\":35.5,\"currency\":\"USD\","
+                + "\"requestedAction\":\"refund\",\"urgency\":\"low\"}";
+        // a server that ignores response_format: an action outside the schema's enum
+        String violating = "{\"orderId\":\"D-90084\",\"requestedAction\":\"find my parcel\",\"urgency\":\"normal\"}";
+        String validInput = "Please refund order K-23074, the robot vacuum never worked. It was $35.50. No rush.";
+        String violatingInput = "Where is my parcel? Order D-90084.";
+        UPSTREAM.answerWith((model, input) -> input.contains("K-23074") ? valid : violating);
+        UPSTREAM.recordChatRequests();
+        OpenAIClient client = client(apiKey("extraction-app", key));
+
+        Map<String, String> interactionOf = new HashMap<>();
+        for (String input : List.of(validInput, violatingInput)) {
+            HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
+                    .create(ask("lifecycle/" + key, input, null));
+            String answer = raw.parse().choices().getFirst().message().content().orElseThrow();
+            assertThat(answer).as("served as the model gave it")
+                    .isEqualTo(input.equals(validInput) ? valid : violating);
+            interactionOf.put(input, raw.headers().values("X-Lifecycle-Interaction-Id").getFirst());
+        }
+        // the prompt version asks for the schema as structured output
+        assertThat(UPSTREAM.chatRequests()).hasSize(2).allSatisfy(request -> {
+            assertThat(request.path("response_format").path("type").asText()).isEqualTo("json_schema");
+            assertThat(request.path("response_format").path("json_schema").path("schema")).isEqualTo(schema);
+        });
+
+        awaitTrue(() -> count("select count(*) from interaction where use_case_id = ? and call_id is not null",
+                useCaseId) == 2);
+        Map<String, Object> accepted = jdbc.sql("""
+                        select output, output_valid, output_errors::text as errors from interaction
+                        where call_id = ?::uuid""").param(interactionOf.get(validInput)).query().singleRow();
+        assertThat(accepted.get("output")).isEqualTo(valid);
+        assertThat(accepted.get("output_valid")).isEqualTo(true);
+        assertThat(accepted.get("errors")).isNull();
+        Map<String, Object> refused = jdbc.sql("""
+                        select output, output_valid, output_errors::text as errors from interaction
+                        where call_id = ?::uuid""").param(interactionOf.get(violatingInput)).query().singleRow();
+        assertThat(refused.get("output")).isEqualTo(violating);
+        assertThat(refused.get("output_valid")).isEqualTo(false);
+        JsonNode errors = json.readTree((String) refused.get("errors"));
+        assertThat(errors.isArray()).isTrue();
+        assertThat(errors.toString()).contains("requestedAction");
+
+        String metrics = http.withBasicAuth("admin", "admin-dev").getForObject("/actuator/prometheus", String.class);
+        assertThat(metrics.lines().filter(line -> line.startsWith("lifecycle_gateway_schema_failures_total{")
+                && line.contains("use_case=\"" + key + "\"")))
+                .singleElement().satisfies(line -> assertThat(line).endsWith(" 1.0"));
     }
 
     private static String answer(OpenAIClient client, String useCase) {

@@ -1,13 +1,27 @@
 package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hybridllm.lifecycle.provider.openai.FakeOpenAiServer;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -15,20 +29,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import org.springframework.http.HttpMethod;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
-import java.nio.file.Path;
-import java.net.URI;
 
 /**
  * The whole cycle with the OpenAI-compatible adapters on the embedded engine, against an in-process server that
  * speaks OpenAI's wire format. Its "models" answer from the sample data's truth: the base model is right for about
- * 70 % of inputs, a fine-tuned one for about 97 %.
+ * 70 % of inputs, a fine-tuned one for about 97 %. Beside the routing sample: a generation use case (chat templates,
+ * a rubric graded and replies compared by a judge model on the same endpoint, preference pairs from corrections)
+ * and an extraction prompt sent with the schema as {@code response_format}.
  */
 @AppTest
 class OpenAiLifecycleIT {
@@ -45,6 +58,8 @@ class OpenAiLifecycleIT {
         registry.add("lifecycle.providers.fake-openai.prices.gpt-4o-mini.output-per-million", () -> "0.60");
         registry.add("lifecycle.providers.fake-openai.prices.[ft:gpt-4o-mini].input-per-million", () -> "0.30");
         registry.add("lifecycle.providers.fake-openai.prices.[ft:gpt-4o-mini].output-per-million", () -> "1.20");
+        registry.add("lifecycle.providers.fake-openai.prices." + JUDGE_MODEL + ".input-per-million", () -> "2.50");
+        registry.add("lifecycle.providers.fake-openai.prices." + JUDGE_MODEL + ".output-per-million", () -> "10.00");
         registry.add("lifecycle.providers.bad-key.base-url", FAKE::baseUrl);
         registry.add("lifecycle.providers.bad-key.api-key", () -> "sk-revoked");
         // a LoRA trainer run as a command; the use case's OpenAI-compatible server (vLLM) serves its adapter
@@ -76,17 +91,20 @@ class OpenAiLifecycleIT {
     LifecycleApi api;
     final Map<String, String> truth = new ConcurrentHashMap<>();
     List<String> labels;
+    final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
     void setUp() {
         api = new LifecycleApi(http);
-        jdbc.sql("select input, label from eval_example").query((rs, i) -> truth.put(rs.getString(1), rs.getString(2)))
-                .list();
+        jdbc.sql("select input, expected from eval_example")
+                .query((rs, i) -> truth.put(rs.getString(1), rs.getString(2))).list();
         jdbc.sql("""
                 select i.input, coalesce(f.corrected_output, i.output) from interaction i
                 join feedback f on f.interaction_id = i.id where f.corrected_output is not null or f.rating = 1""")
                 .query((rs, i) -> truth.putIfAbsent(rs.getString(1), rs.getString(2))).list();
-        labels = jdbc.sql("select distinct label from eval_example order by 1").query(String.class).list();
+        labels = jdbc.sql("""
+                select distinct e.expected from eval_example e join use_case u on u.id = e.use_case_id
+                where u.task = 'CLASSIFICATION' order by 1""").query(String.class).list();
         FAKE.answerWith((model, input) -> {
             String right = truth.getOrDefault(input, labels.get(0));
             int bucket = Math.floorMod(input.hashCode(), 100);
@@ -260,6 +278,363 @@ class OpenAiLifecycleIT {
             assertThat(FAKE.requests()).contains("POST /fine_tuning/jobs/" + job + "/cancel");
         } finally {
             FAKE.finishJobsAfter(2);
+        }
+    }
+
+    // ---- a generation use case: chat templates, a rubric and a judge, all on the OpenAI-compatible fake ----
+
+    static final String JUDGE_MODEL = "gpt-4o";
+    static final String REPLY_SYSTEM = "You are the support agent of an online shop. Reply politely in two sentences.";
+    static final String REPLY_SYSTEM_WITH_EXAMPLES = "You are the support agent of an online shop. Reply politely "
+            + "in two sentences, as in the examples.";
+    static final String RUBRIC_ADDRESSES = "The reply answers the problem the customer raised, not a different one.";
+    static final String RUBRIC_POLITE = "The reply is polite and greets the customer.";
+    static final List<String> ITEMS = List.of("kettle", "lamp", "backpack", "monitor", "blender", "jacket",
+            "headphones", "desk chair", "toaster", "camera", "umbrella", "rug");
+
+    /** A kind of ticket, its phrasing (%s: the item) and the macro reply that answers it. */
+    record Situation(String ticket, String reply) {
+        String input(String item) {
+            return ticket.formatted(item);
+        }
+    }
+
+    static final Situation REFUND = new Situation("The refund for my %s was confirmed last week, but my card still "
+            + "shows nothing.", "Hello,\n\nThank you for your patience. Your refund has been issued to your original "
+            + "payment method and can take 5 to 10 business days to appear.");
+    static final Situation DAMAGED = new Situation("My %s arrived broken, the box was crushed.", "Hello,\n\nI'm so "
+            + "sorry your item arrived damaged. We are sending a replacement free of charge, with no need to return "
+            + "the broken one.");
+    static final Situation CANCEL = new Situation("Please cancel the %s I ordered this morning, it has not shipped "
+            + "yet.", "Hello,\n\nYour order has been cancelled and you will not be charged for it.");
+    static final Situation DOUBLE_CHARGE = new Situation("I was charged twice for the %s, why?", "Hello,\n\nThe "
+            + "second charge is an authorisation hold, which your bank releases within 3 to 5 business days.");
+    static final Situation LOCKED = new Situation("I tried to sign in to pay for the %s and now my account is "
+            + "locked.", "Hello,\n\nFor your protection your account was locked after several unsuccessful sign-in "
+            + "attempts; the lock lifts automatically after 30 minutes.");
+    static final Situation LATE = new Situation("The %s I ordered should have come on Wednesday and the tracking "
+            + "has not moved.", "Hello,\n\nThank you for bearing with us. Your parcel is held up at our carrier's "
+            + "sorting centre, and the new delivery estimate is on your tracking page.");
+    static final List<Situation> SITUATIONS = List.of(REFUND, DAMAGED, CANCEL, DOUBLE_CHARGE, LOCKED, LATE);
+    /** Where the base model goes wrong: it answers a delayed refund as a double charge, a damaged item as late. */
+    static final Map<Situation, Situation> BASE_MODEL_CONFUSES = Map.of(REFUND, DOUBLE_CHARGE, DAMAGED, LATE);
+
+    private static final Pattern REPLY = Pattern.compile("(?s)<reply>\n(.*?)\n</reply>");
+    private static final Pattern REPLY_A = Pattern.compile("(?s)<reply_a>\n(.*?)\n</reply_a>");
+    private static final Pattern REPLY_B = Pattern.compile("(?s)<reply_b>\n(.*?)\n</reply_b>");
+    private static final Pattern REFERENCE = Pattern.compile("(?s)<reference_reply>\n(.*?)\n</reference_reply>");
+
+    private static String tagged(Pattern tag, String text) {
+        Matcher matcher = tag.matcher(text);
+        assertThat(matcher.find()).as("the judge's question has %s: %s", tag, text).isTrue();
+        return matcher.group(1);
+    }
+
+    /**
+     * The judge on the fake: a reply addresses the request when it is the reference reply, every macro reply is
+     * polite; of two replies the one that is the reference wins.
+     */
+    private String judge(String question) {
+        String reference = tagged(REFERENCE, question);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (question.contains("<reply_a>")) {
+            boolean a = tagged(REPLY_A, question).equals(reference);
+            boolean b = tagged(REPLY_B, question).equals(reference);
+            answer.put("winner", a == b ? "tie" : a ? "A" : "B");
+            answer.put("reason", a == b ? "Both replies are as good." : "Only one reply answers the ticket.");
+        } else {
+            String reply = tagged(REPLY, question);
+            boolean pass = question.contains("Criterion: " + RUBRIC_ADDRESSES) ? reply.equals(reference)
+                    : reply.startsWith("Hello,");
+            answer.put("pass", pass);
+            answer.put("reason", pass ? "It does." : "It answers another problem.");
+        }
+        try {
+            return json.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aGenerationUseCaseIsPromptedJudgedFineTunedAndPromotedThroughTheOpenAiAdapters() throws Exception {
+        String key = "replies-openai";
+        Map<String, Situation> situationOf = new HashMap<>();
+        List<Map<String, Object>> evalExamples = new ArrayList<>();
+        for (Situation situation : SITUATIONS) {
+            for (String item : ITEMS) {
+                situationOf.put(situation.input(item), situation);
+            }
+            for (String item : ITEMS.subList(0, 2)) {
+                evalExamples.add(Map.of("input", situation.input(item), "expected", situation.reply()));
+            }
+        }
+        FAKE.recordChatRequests();
+        FAKE.answerWith((model, user) -> {
+            if (model.equals(JUDGE_MODEL)) {
+                return judge(user);
+            }
+            Situation situation = situationOf.get(user.replaceFirst("^Ticket: ", ""));
+            if (situation == null) {
+                return "Hello,\n\nThank you for your message.";
+            }
+            boolean tuned = !model.equals("gpt-4o-mini");
+            return tuned ? situation.reply() : BASE_MODEL_CONFUSES.getOrDefault(situation, situation).reply();
+        });
+
+        ResponseEntity<JsonNode> created = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases",
+                Map.ofEntries(Map.entry("key", key), Map.entry("name", "Support replies on an OpenAI endpoint"),
+                        Map.entry("task", "GENERATION"),
+                        Map.entry("rubric", List.of(Map.of("name", "addresses-the-request", "criterion",
+                                RUBRIC_ADDRESSES), Map.of("name", "polite", "criterion", RUBRIC_POLITE))),
+                        Map.entry("judge", Map.of("provider", "fake-openai", "model", JUDGE_MODEL)),
+                        Map.entry("targetAccuracy", 0.95), Map.entry("minLabelledExamples", 40),
+                        Map.entry("provider", "fake-openai"), Map.entry("baseModel", "gpt-4o-mini"),
+                        Map.entry("evalExamples", evalExamples)));
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+        assertThat(created.getBody().path("task").asText()).isEqualTo("GENERATION");
+        // two chat templates: a system message and the ticket; then with few-shot turns and other settings
+        List<Map<String, String>> fewShot = List.of(Map.of("input", DAMAGED.input("sofa"), "output",
+                DAMAGED.reply()), Map.of("input", CANCEL.input("bicycle"), "output", CANCEL.reply()));
+        createPrompt(key, Map.of("messages", List.of(Map.of("role", "system", "content", REPLY_SYSTEM),
+                Map.of("role", "user", "content", "{{input}}")), "settings", Map.of("temperature", 0.2,
+                "maxTokens", 200)));
+        createPrompt(key, Map.of("messages", List.of(Map.of("role", "system", "content", REPLY_SYSTEM_WITH_EXAMPLES),
+                        Map.of("role", "user", "content", "Ticket: {{input}}")), "fewShot", fewShot,
+                "settings", Map.of("temperature", 0.7, "maxTokens", 250)));
+
+        // production feedback: the base model's replies, thumbs up where right, corrected where it confused the case
+        for (Situation situation : SITUATIONS) {
+            for (String item : ITEMS.subList(2, ITEMS.size())) {
+                String answered = BASE_MODEL_CONFUSES.getOrDefault(situation, situation).reply();
+                boolean right = answered.equals(situation.reply());
+                Map<String, Object> feedback = new HashMap<>();
+                feedback.put("useCase", key);
+                feedback.put("input", situation.input(item));
+                feedback.put("output", answered);
+                feedback.put("rating", right ? 1 : -1);
+                if (!right) {
+                    feedback.put("correctedOutput", situation.reply());
+                }
+                ResponseEntity<JsonNode> posted = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/feedback",
+                        feedback);
+                assertThat(posted.getStatusCode().value()).as(String.valueOf(posted.getBody())).isEqualTo(201);
+            }
+        }
+
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        JsonNode primary = awaiting.path("metrics").path("primary");
+        assertThat(primary.path("name").asText()).isEqualTo("rubricPassRate");
+        assertThat(primary.path("candidate").asDouble()).as(primary.toString()).isEqualTo(1.0);
+        assertThat(primary.path("champion").asDouble()).isLessThan(1.0);
+        assertThat(primary.path("baseline").asDouble()).isLessThan(0.95);
+        List<JsonNode> chats = FAKE.chatRequests();
+
+        // the templates rendered: system text, few-shot turns, the filled input, each prompt's settings
+        String ticket = evalExamples.getFirst().get("input").toString();
+        assertThat(chatsOf(chats, "gpt-4o-mini", ticket)).singleElement().satisfies(request -> {
+            assertThat(messages(request)).containsExactly(List.of("system", REPLY_SYSTEM), List.of("user", ticket));
+            assertThat(request.path("temperature").asDouble()).isEqualTo(0.2);
+            assertThat(request.path("max_completion_tokens").asInt()).isEqualTo(200);
+            assertThat(request.has("response_format")).isFalse();
+        });
+        assertThat(chatsOf(chats, "gpt-4o-mini", "Ticket: " + ticket)).singleElement().satisfies(request -> {
+            assertThat(messages(request)).containsExactly(List.of("system", REPLY_SYSTEM_WITH_EXAMPLES),
+                    List.of("user", "Ticket: " + DAMAGED.input("sofa")), List.of("assistant", DAMAGED.reply()),
+                    List.of("user", "Ticket: " + CANCEL.input("bicycle")), List.of("assistant", CANCEL.reply()),
+                    List.of("user", "Ticket: " + ticket));
+            assertThat(request.path("temperature").asDouble()).isEqualTo(0.7);
+            assertThat(request.path("max_completion_tokens").asInt()).isEqualTo(250);
+        });
+        // the fine-tuned candidate is served as it was trained: the short prompt and the ticket alone
+        List<JsonNode> tuned = chats.stream().filter(c -> c.path("model").asText().startsWith("ft:gpt-4o-mini:"))
+                .toList();
+        assertThat(tuned).isNotEmpty().allSatisfy(request -> assertThat(messages(request)).hasSize(2)
+                .first().isEqualTo(List.of("system", "Write the reply to the input.")));
+
+        // the judge: every criterion graded per example and evaluation; pairwise asked in both orders
+        long candidateRun = awaiting.path("metrics").path("candidate").path("evalRunId").asLong();
+        long championRun = awaiting.path("metrics").path("champion").path("evalRunId").asLong();
+        long examplesJudged = jdbc.sql("select sum(examples) from eval_run where run_id = ?").param(runId)
+                .query(Long.class).single();
+        List<JsonNode> judged = chats.stream().filter(c -> c.path("model").asText().equals(JUDGE_MODEL)).toList();
+        assertThat(judged).allSatisfy(request -> {
+            assertThat(request.path("temperature").asDouble()).isZero();
+            assertThat(request.path("max_completion_tokens").asInt()).isEqualTo(300);
+        });
+        List<JsonNode> rubric = judged.stream().filter(c -> systemOf(c).startsWith("You grade one reply")).toList();
+        List<JsonNode> pairwise = judged.stream().filter(c -> systemOf(c).startsWith("You compare two replies"))
+                .toList();
+        assertThat(rubric).hasSize((int) (2 * examplesJudged));
+        long differing = jdbc.sql("""
+                        select count(*) from eval_example_result c join eval_example_result h
+                          on h.eval_run_id = ? and h.position = c.position
+                        where c.eval_run_id = ? and c.output <> h.output""")
+                .params(championRun, candidateRun).query(Long.class).single();
+        assertThat(differing).as("the base model confuses some test examples").isPositive();
+        assertThat(pairwise).hasSize((int) (2 * differing));
+        List<List<String>> orders = pairwise.stream().map(c -> {
+            String question = lastUserMessage(c);
+            return List.of(tagged(REPLY_A, question), tagged(REPLY_B, question));
+        }).toList();
+        assertThat(orders).allSatisfy(order -> assertThat(orders).contains(List.of(order.get(1), order.get(0))));
+        assertThat(jdbc.sql("select (metrics ->> 'pairwiseWinRate')::float from eval_run where id = ?")
+                .param(candidateRun).query(Double.class).single()).isGreaterThan(0.5);
+        // ... each judge call recorded in model_call and priced at the judge model's price (2.50 / 10.00 per M)
+        Map<String, Object> judgeCalls = jdbc.sql("""
+                        select count(*) as calls, count(*) filter (where c.cost_usd is null) as unpriced,
+                               count(*) filter (where abs(c.cost_usd - (2.50 * c.prompt_tokens
+                                   + 10.00 * c.completion_tokens) / 1000000) > 0.00000001) as mispriced,
+                               count(*) filter (where c.model <> ? or c.provider <> 'fake-openai') as other_models,
+                               sum(c.cost_usd) as cost
+                        from model_call c join eval_run e on e.id = c.eval_run_id
+                        where e.run_id = ? and c.purpose = 'JUDGE'""")
+                .params(JUDGE_MODEL, runId).query().singleRow();
+        assertThat(((Number) judgeCalls.get("calls")).longValue()).isEqualTo(judged.size());
+        assertThat(((Number) judgeCalls.get("unpriced")).longValue()).isZero();
+        assertThat(((Number) judgeCalls.get("mispriced")).longValue()).isZero();
+        assertThat(((Number) judgeCalls.get("other_models")).longValue()).isZero();
+        assertThat(((BigDecimal) judgeCalls.get("cost")).signum()).isPositive();
+
+        // the corrections of the training split became preference pairs: OpenAI's DPO JSONL
+        Map<String, Object> dataset = jdbc.sql("""
+                        select d.id, d.preference_pairs, a.uri from dataset_version d
+                        join artifact a on a.id = d.preference_artifact_id where d.run_id = ?""")
+                .param(runId).query().singleRow();
+        long trainCorrections = jdbc.sql("""
+                        select count(*) from dataset_version_feedback v join feedback f on f.id = v.feedback_id
+                        where v.dataset_version_id = ? and v.split = 'train' and f.corrected_output is not null""")
+                .param(dataset.get("id")).query(Long.class).single();
+        List<String> lines = Files.readAllLines(Path.of(URI.create((String) dataset.get("uri"))));
+        assertThat(lines).hasSize(((Number) dataset.get("preference_pairs")).intValue()).hasSize((int) trainCorrections)
+                .isNotEmpty();
+        for (String line : lines) {
+            JsonNode pair = json.readTree(line);
+            List<List<String>> prompt = messages(pair.path("input"));
+            assertThat(prompt).hasSize(2).first().isEqualTo(List.of("system", "Write the reply to the input."));
+            Situation situation = situationOf.get(prompt.get(1).get(1));
+            assertThat(BASE_MODEL_CONFUSES).containsKey(situation);
+            assertThat(messages(pair.path("preferred_output"))).isEqualTo(List.of(List.of("assistant",
+                    situation.reply())));
+            assertThat(messages(pair.path("non_preferred_output"))).isEqualTo(List.of(List.of("assistant",
+                    BASE_MODEL_CONFUSES.get(situation).reply())));
+        }
+
+        String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
+        var approved = api.decide(LifecycleApi.REVIEWER, approvalId, "APPROVE", "rubric and pairwise checked");
+        assertThat(approved.getStatusCode().value()).as(String.valueOf(approved.getBody())).isEqualTo(200);
+        assertThat(api.awaitStatus(runId, TIMEOUT, "COMPLETED").path("outcome").asText()).isEqualTo("PROMOTED");
+    }
+
+    private void createPrompt(String useCase, Map<String, Object> body) {
+        ResponseEntity<JsonNode> created = api.call(LifecycleApi.ENGINEER, HttpMethod.POST,
+                "/api/use-cases/" + useCase + "/prompt-versions", body);
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+    }
+
+    /** The chat requests to a model whose input turn (the last user message) is the given text. */
+    private static List<JsonNode> chatsOf(List<JsonNode> chats, String model, String inputTurn) {
+        return chats.stream().filter(c -> c.path("model").asText().equals(model)
+                && lastUserMessage(c).equals(inputTurn)).toList();
+    }
+
+    /** [role, content] of each message of a request (or of a {"messages": [...]} / message array node). */
+    private static List<List<String>> messages(JsonNode node) {
+        JsonNode messages = node.isArray() ? node : node.path("messages");
+        List<List<String>> out = new ArrayList<>();
+        messages.forEach(m -> out.add(List.of(m.path("role").asText(), m.path("content").asText())));
+        return out;
+    }
+
+    private static String systemOf(JsonNode request) {
+        return request.path("messages").path(0).path("content").asText();
+    }
+
+    private static String lastUserMessage(JsonNode request) {
+        List<List<String>> messages = messages(request);
+        return messages.getLast().get(1);
+    }
+
+    // ---- an extraction prompt with response_format json_schema ----
+
+    @Test
+    void anExtractionPromptSendsTheSchemaAsResponseFormatAndAnAnswerThatViolatesItIsScoredAsItCame()
+            throws Exception {
+        String key = "orders-openai";
+        Map<String, Object> schema = Map.of("$schema", "https://json-schema.org/draft/2020-12/schema",
+                "type", "object",
+                "properties", Map.of("orderId", Map.of("type", "string", "pattern", "^[A-Z]-[0-9]{5}$"),
+                        "amount", Map.of("type", "number"),
+                        "currency", Map.of("type", "string", "enum", List.of("USD", "EUR"))),
+                "required", List.of("orderId"), "additionalProperties", false);
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("Order A-12345 cost $20, where is it?",
+                "{\"orderId\":\"A-12345\",\"amount\":20,\"currency\":\"USD\"}");
+        answers.put("Refund order B-54321, it was 15 EUR.",
+                "{\"orderId\":\"B-54321\",\"amount\":15,\"currency\":\"EUR\"}");
+        // the server ignored the schema: the amount is a text
+        String violating = "{\"orderId\":\"C-11111\",\"amount\":\"9.50 EUR\",\"currency\":\"EUR\"}";
+        answers.put("Please check order C-11111 for 9.50 EUR.", violating);
+        List<Map<String, Object>> evalExamples = new ArrayList<>();
+        answers.forEach((input, answer) -> evalExamples.add(Map.of("input", input, "expected",
+                readJson(answer.replace("\"9.50 EUR\"", "9.5")))));
+        ResponseEntity<JsonNode> created = api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases",
+                Map.of("key", key, "name", "Order details on an OpenAI endpoint", "task", "EXTRACTION",
+                        "outputSchema", schema, "targetAccuracy", 0.9, "minLabelledExamples", 100,
+                        "provider", "fake-openai", "baseModel", "gpt-4o-mini", "evalExamples", evalExamples));
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+        createPrompt(key, Map.of("messages", List.of(Map.of("role", "system", "content", "Extract the order."),
+                        Map.of("role", "user", "content", "Ticket: {{input}}")), "responseFormat", "json_schema",
+                "settings", Map.of("temperature", 0.0, "maxTokens", 120)));
+        FAKE.recordChatRequests();
+        FAKE.answerWith((model, user) -> answers.getOrDefault(user.replaceFirst("^Ticket: ", ""), "{}"));
+
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        // one prompt and no feedback: the cycle stops after the prompt's evaluation
+        assertThat(api.awaitStatus(runId, TIMEOUT, "COMPLETED").path("outcome").asText()).isEqualTo("KEEP_PROMPTING");
+
+        List<JsonNode> chats = FAKE.chatRequests();
+        assertThat(chats).hasSize(answers.size()).allSatisfy(request -> {
+            JsonNode format = request.path("response_format");
+            assertThat(format.path("type").asText()).isEqualTo("json_schema");
+            assertThat(format.path("json_schema").path("schema")).isEqualTo(json.valueToTree(schema));
+            // the schema travels as response_format, not in the system message
+            assertThat(messages(request).getFirst()).isEqualTo(List.of("system", "Extract the order."));
+            assertThat(request.path("max_completion_tokens").asInt()).isEqualTo(120);
+        });
+        long evalRun = jdbc.sql("select id from eval_run where run_id = ? and role = 'PROMPT_ITERATION'")
+                .param(runId).query(Long.class).single();
+        List<Map<String, Object>> results = jdbc.sql("""
+                        select input, output, passed, verdicts::text as verdicts from eval_example_result
+                        where eval_run_id = ? order by position""").param(evalRun).query().listOfRows();
+        assertThat(results).hasSize(answers.size());
+        for (Map<String, Object> result : results) {
+            String answer = answers.get((String) result.get("input"));
+            assertThat(result.get("output")).as("stored as the server answered, never coerced").isEqualTo(answer);
+            JsonNode schemaVerdict = null;
+            for (JsonNode verdict : json.readTree((String) result.get("verdicts"))) {
+                if (verdict.path("type").asText().equals("json-schema")) {
+                    schemaVerdict = verdict;
+                }
+            }
+            assertThat(schemaVerdict).as("a json-schema verdict").isNotNull();
+            boolean valid = !answer.equals(violating);
+            assertThat(schemaVerdict.path("passed").asBoolean()).as(answer).isEqualTo(valid);
+            assertThat(result.get("passed")).as(answer).isEqualTo(valid);
+            if (!valid) {
+                assertThat(schemaVerdict.path("explanation").asText()).contains("amount");
+            }
+        }
+        assertThat(jdbc.sql("select primary_value from eval_run where id = ?").param(evalRun)
+                .query(Double.class).single()).isCloseTo(2.0 / 3, offset(1e-4));
+    }
+
+    private JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(text, e);
         }
     }
 }

@@ -36,6 +36,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final Deque<Failure> failures = new ConcurrentLinkedDeque<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> requestTimes = Collections.synchronizedList(new ArrayList<>());
+    private final List<JsonNode> chatRequests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Map<String, Object>> jobs = new ConcurrentHashMap<>();
     private final Map<String, Integer> retrievals = new ConcurrentHashMap<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
@@ -43,6 +44,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private volatile BiFunction<String, String, String> answerer = (model, input) -> "billing";
     private volatile String failJobsWith;
     private volatile byte[] lastChatRequest;
+    private volatile boolean recordingChatRequests;
     private volatile int retrievalsUntilDone = 2;
 
     public FakeOpenAiServer(String apiKey) throws IOException {
@@ -90,6 +92,24 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return lastChatRequest;
     }
 
+    /**
+     * Keeps every chat completion request from now on (forgetting earlier ones), for {@link #chatRequests()}; off
+     * until asked, so that benchmarks' many calls are not held in memory.
+     */
+    public void recordChatRequests() {
+        synchronized (chatRequests) {
+            chatRequests.clear();
+            recordingChatRequests = true;
+        }
+    }
+
+    /** The chat completion requests since {@link #recordChatRequests()}, as the client sent them. */
+    public List<JsonNode> chatRequests() {
+        synchronized (chatRequests) {
+            return List.copyOf(chatRequests);
+        }
+    }
+
     public List<String> requests() {
         return List.copyOf(requests);
     }
@@ -130,7 +150,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             if (call.equals("POST /chat/completions")) {
                 lastChatRequest = body;
-                chat(exchange, json.readTree(body));
+                JsonNode request = json.readTree(body);
+                if (recordingChatRequests) {
+                    chatRequests.add(request);
+                }
+                chat(exchange, request);
             } else if (call.equals("POST /files")) {
                 String id = "file-" + ids.incrementAndGet();
                 files.put(id, body);
