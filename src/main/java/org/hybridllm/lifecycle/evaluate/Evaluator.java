@@ -65,12 +65,27 @@ public class Evaluator {
      */
     public Scored score(UseCase useCase, ModelVersion model, PromptVersion prompt, List<LabelledExample> examples,
                         List<String> championOutputs) {
-        ModelRequest request = new ModelRequest(model.target(), prompt.spec(), useCase.task(), useCase.labels(),
-                useCase.contract().outputSchema(), examples.stream().map(LabelledExample::input).toList());
-        List<Completion> completions = providers.provider(model.provider()).complete(request);
-        Evaluation evaluation = Evaluation.of(useCase.task(), useCase.labelNames(), examples, completions,
-                championOutputs, scorers.forEvaluation(useCase.contract(), championOutputs != null));
+        List<Completion> completions = providers.provider(model.provider())
+                .complete(request(useCase, model, prompt, examples));
+        Evaluation evaluation = evaluate(scorers, useCase, examples, completions, championOutputs);
         return new Scored(useCase, model, prompt, examples, completions, evaluation);
+    }
+
+    /** What the provider is asked: the prompt version on the examples' inputs, under the use case's contract. */
+    static ModelRequest request(UseCase useCase, ModelVersion model, PromptVersion prompt,
+                                List<LabelledExample> examples) {
+        return new ModelRequest(model.target(), prompt.spec(), useCase.task(), useCase.labels(),
+                useCase.contract().outputSchema(), examples.stream().map(LabelledExample::input).toList());
+    }
+
+    /**
+     * Everything {@link #score} does after the provider call: the use case's scorers built and run on every output
+     * (the scorer-overhead benchmark times this beside the provider call).
+     */
+    static Evaluation evaluate(UseCaseScorers scorers, UseCase useCase, List<LabelledExample> examples,
+                               List<Completion> completions, List<String> championOutputs) {
+        return Evaluation.of(useCase.task(), useCase.labelNames(), examples, completions, championOutputs,
+                scorers.forEvaluation(useCase.contract(), championOutputs != null));
     }
 
     /** Records a scored evaluation: eval_run, per-label and per-example results, and every call it made. */

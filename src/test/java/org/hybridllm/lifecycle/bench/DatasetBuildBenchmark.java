@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 import org.hybridllm.lifecycle.TestDatabase;
 import org.hybridllm.lifecycle.dataset.DatasetBuildProbe;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.usecase.UseCase;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.postgresql.PGConnection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -117,11 +119,10 @@ final class DatasetBuildBenchmark implements Benchmark {
         try {
             String key = "bench-dataset-" + rows;
             context.app().getBean(SampleDataLoader.class).loadInto(key);
-            long useCaseId = context.jdbc().sql("select id from use_case where key = ?").param(key)
-                    .query(Long.class).single();
-            List<String> labels = context.jdbc().sql("""
-                            select label->>'label' from use_case, jsonb_array_elements(labels) label where key = ?""")
-                    .param(key).query(String.class).list();
+            // the labels live in the use case's versioned contract (V15)
+            UseCase useCase = context.app().getBean(UseCaseRepository.class).require(key);
+            long useCaseId = useCase.id();
+            List<String> labels = useCase.labelNames();
             try (Connection connection = context.app().getBean(DataSource.class).getConnection()) {
                 connection.setAutoCommit(false);
                 var copy = connection.unwrap(PGConnection.class).getCopyAPI();

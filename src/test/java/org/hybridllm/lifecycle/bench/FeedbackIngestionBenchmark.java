@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
+import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.postgresql.PGConnection;
 
 /**
@@ -47,9 +48,8 @@ final class FeedbackIngestionBenchmark implements Benchmark {
         SampleDataLoader samples = context.app().getBean(SampleDataLoader.class);
         samples.loadInto(apiUseCase);
         samples.loadInto(copyUseCase);
-        List<String> labels = context.jdbc().sql("""
-                        select label->>'label' from use_case, jsonb_array_elements(labels) label where key = ?""")
-                .param(apiUseCase).query(String.class).list();
+        // the labels live in the use case's versioned contract (V15)
+        List<String> labels = context.app().getBean(UseCaseRepository.class).require(apiUseCase).labelNames();
 
         ByteArrayOutputStream ndjson = new ByteArrayOutputStream(rows * 200);
         long copyUseCaseId = context.jdbc().sql("select id from use_case where key = ?").param(copyUseCase)

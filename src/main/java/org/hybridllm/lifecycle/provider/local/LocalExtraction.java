@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * satisfies the field's schema.
  */
 @Component
-public class LocalExtraction {
+public class LocalExtraction implements AutoCloseable {
 
     private static final int MAX_CACHED_PROMPTS = 256;
     /** The choice heads' features are wider than a classifier's (hashed words): fewer, larger steps. */
@@ -284,6 +284,15 @@ public class LocalExtraction {
             return json.readValue(Path.of(URI.create(uri)).toFile(), ExtractionModel.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the extraction weights " + uri, e);
+        }
+    }
+
+    /** Frees the token model's ONNX session (native memory; Spring calls this when the app closes). */
+    @Override
+    public synchronized void close() {
+        if (model != null) {
+            model.close();
+            model = null;
         }
     }
 
