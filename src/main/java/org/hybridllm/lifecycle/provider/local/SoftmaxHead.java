@@ -56,7 +56,7 @@ public record SoftmaxHead(List<String> labels, float[] mean, float[] scale, floa
 
         float[][] w = new float[classes][dim];
         float[] b = new float[classes];
-        Adam adamW = new Adam(classes * dim + classes, hp.learningRate());
+        AdamOptimizer adamW = new AdamOptimizer(classes * dim + classes, hp.learningRate());
         Random random = new Random(hp.seed());
         int[] order = new int[xs.size()];
         for (int i = 0; i < order.length; i++) {
@@ -194,39 +194,5 @@ public record SoftmaxHead(List<String> labels, float[] mean, float[] scale, floa
             out[k] = w[k].clone();
         }
         return out;
-    }
-
-    /** Adam over the flattened [weights..., bias...] parameter vector. */
-    private static final class Adam {
-        private static final double BETA1 = 0.9;
-        private static final double BETA2 = 0.999;
-        private static final double EPSILON = 1e-8;
-        private final double[] m;
-        private final double[] v;
-        private final double learningRate;
-        private int t;
-
-        Adam(int size, double learningRate) {
-            this.m = new double[size];
-            this.v = new double[size];
-            this.learningRate = learningRate;
-        }
-
-        void step(double[] gradient, float[][] w, float[] b) {
-            t++;
-            double correction1 = 1 - Math.pow(BETA1, t);
-            double correction2 = 1 - Math.pow(BETA2, t);
-            int dim = w[0].length;
-            for (int i = 0; i < gradient.length; i++) {
-                m[i] = BETA1 * m[i] + (1 - BETA1) * gradient[i];
-                v[i] = BETA2 * v[i] + (1 - BETA2) * gradient[i] * gradient[i];
-                double update = learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
-                if (i < w.length * dim) {
-                    w[i / dim][i % dim] -= (float) update;
-                } else {
-                    b[i - w.length * dim] -= (float) update;
-                }
-            }
-        }
     }
 }

@@ -64,7 +64,7 @@ record TokenTagger(List<String> fields, int dimension, float[] mean, float[] sca
         standardisation(train, mean, scale);
         float[] w = new float[outputs * dim];
         float[] b = new float[outputs];
-        Adam adam = new Adam(w.length + b.length, hp.learningRate());
+        AdamOptimizer adam = new AdamOptimizer(w.length + b.length, hp.learningRate());
         double[] gradient = new double[w.length + b.length];
         Random random = new Random(hp.seed());
         int[] order = new int[train.size()];
@@ -272,39 +272,6 @@ record TokenTagger(List<String> fields, int dimension, float[] mean, float[] sca
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
-        }
-    }
-
-    /** Adam over the flat [weights..., bias...] parameter vector. */
-    private static final class Adam {
-        private static final double BETA1 = 0.9;
-        private static final double BETA2 = 0.999;
-        private static final double EPSILON = 1e-8;
-        private final double[] m;
-        private final double[] v;
-        private final double learningRate;
-        private int t;
-
-        Adam(int size, double learningRate) {
-            this.m = new double[size];
-            this.v = new double[size];
-            this.learningRate = learningRate;
-        }
-
-        void step(double[] gradient, float[] w, float[] b) {
-            t++;
-            double correction1 = 1 - Math.pow(BETA1, t);
-            double correction2 = 1 - Math.pow(BETA2, t);
-            for (int i = 0; i < gradient.length; i++) {
-                m[i] = BETA1 * m[i] + (1 - BETA1) * gradient[i];
-                v[i] = BETA2 * v[i] + (1 - BETA2) * gradient[i] * gradient[i];
-                double update = learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
-                if (i < w.length) {
-                    w[i] -= (float) update;
-                } else {
-                    b[i - w.length] -= (float) update;
-                }
-            }
         }
     }
 }
