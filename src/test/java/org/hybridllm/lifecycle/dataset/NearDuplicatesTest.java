@@ -186,6 +186,16 @@ class NearDuplicatesTest {
                         + "  split by group key:   %s%n",
                 sample, rows.size(), groups, rowsInGroups(near), millis, millis * 1000 / rows.size(), today, grouped);
 
+        System.out.printf("  test rows sharing a sentence of over 25 characters with a train row (the issue's "
+                + "measure), split by feedback id: %d of %d%n", testRowsSharingASentence(rows, byFeedbackId),
+                today.testRows());
+        for (double threshold : new double[] {0.5, 0.3}) {
+            NearDuplicates looser = new NearDuplicates(threshold);
+            rows.forEach(row -> looser.add(row.id(), row.input()));
+            System.out.printf("  at threshold %.1f: %d groups; split by feedback id: %s%n", threshold,
+                    looser.groupCount(), looser.report(byFeedbackId));
+        }
+
         assertThat(groups).isBetween(1, rows.size());
         assertThat(today.testRows()).isPositive();
         assertThat(today.testOverlapRate()).isBetween(0.0, 1.0);
@@ -228,6 +238,29 @@ class NearDuplicatesTest {
                     : position < testCount + validationCount ? 1 : 0);
         }
         return splitOf;
+    }
+
+    private static int testRowsSharingASentence(List<Row> rows, byte[] splitOf) {
+        Set<String> trainSentences = new HashSet<>();
+        for (int row = 0; row < rows.size(); row++) {
+            if (splitOf[row] == 0) {
+                trainSentences.addAll(longSentences(rows.get(row).input()));
+            }
+        }
+        int sharing = 0;
+        for (int row = 0; row < rows.size(); row++) {
+            if (splitOf[row] == 2 && longSentences(rows.get(row).input()).stream().anyMatch(trainSentences::contains)) {
+                sharing++;
+            }
+        }
+        return sharing;
+    }
+
+    private static List<String> longSentences(String text) {
+        return Arrays.stream(text.toLowerCase().split("[.!?]+\\s*"))
+                .map(sentence -> sentence.strip().replaceAll("\\s+", " "))
+                .filter(sentence -> sentence.length() > 25)
+                .toList();
     }
 
     private static int rowsInGroups(NearDuplicates near) {
