@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.LabelSpec;
@@ -67,8 +68,8 @@ public class LocalModelProvider implements ModelProvider {
     public List<Completion> complete(ModelRequest request) {
         return switch (request.task()) {
             case CLASSIFICATION -> request.target().isFineTuned() ? withHead(request) : byPromptSimilarity(request);
-            case EXTRACTION -> each(request, extractor(request));
-            case GENERATION -> each(request, replier(request));
+            case EXTRACTION -> each(request, extractor(request), extraction::tokens);
+            case GENERATION -> each(request, replier(request), replies::tokens);
         };
     }
 
@@ -97,13 +98,17 @@ public class LocalModelProvider implements ModelProvider {
         return input -> replies.baseline(shots, input);
     }
 
-    /** One call per input; tokens are the input's (the local models read the input, not a rendered prompt). */
-    private List<Completion> each(ModelRequest request, Function<String, String> answer) {
+    /**
+     * One call per input; tokens are the input's, counted by the model that read it (the local models read the
+     * input, not a rendered prompt).
+     */
+    private List<Completion> each(ModelRequest request, Function<String, String> answer,
+                                  ToIntFunction<String> tokens) {
         List<Completion> completions = new ArrayList<>(request.inputs().size());
         for (String input : request.inputs()) {
             long started = System.nanoTime();
             String output = answer.apply(input);
-            completions.add(new Completion(output, embeddings.embed(input).tokens(), 1,
+            completions.add(new Completion(output, tokens.applyAsInt(input), 1,
                     (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
         }
         return completions;
