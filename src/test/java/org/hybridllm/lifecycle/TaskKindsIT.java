@@ -103,6 +103,19 @@ class TaskKindsIT {
         JsonNode accuracy = awaiting.path("metrics").path("candidate").path("accuracy");
         assertThat(accuracy.isNull() || accuracy.isMissingNode()).as("accuracy is classification's").isTrue();
 
+        // same sets, paired: every role on the curated set and on the test split, each with its 95 % interval
+        JsonNode evaluations = awaiting.path("evaluations");
+        assertThat(evaluations).extracting(e -> e.path("set").asText() + "/" + e.path("role").asText())
+                .containsExactly("eval-set/BASELINE", "eval-set/CHAMPION", "eval-set/CANDIDATE",
+                        "test-split/BASELINE", "test-split/CHAMPION", "test-split/CANDIDATE");
+        for (JsonNode evaluation : evaluations) {
+            assertThat(evaluation.path("ci").get(0).asDouble()).as(evaluation.toString())
+                    .isLessThanOrEqualTo(evaluation.path("primary").asDouble());
+            assertThat(evaluation.path("ci").get(1).asDouble()).as(evaluation.toString())
+                    .isGreaterThanOrEqualTo(evaluation.path("primary").asDouble());
+        }
+        assertThat(evaluations.get(5).path("primary").asDouble()).isEqualTo(primary.path("candidate").asDouble());
+
         // per example: input, expected, output and every scorer's verdict, for champion and candidate alike
         long candidateRun = awaiting.path("metrics").path("candidate").path("evalRunId").asLong();
         long championRun = awaiting.path("metrics").path("champion").path("evalRunId").asLong();

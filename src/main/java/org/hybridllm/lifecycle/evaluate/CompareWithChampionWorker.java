@@ -29,9 +29,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class CompareWithChampionWorker {
 
-    /** Job input: the dataset the candidate was trained on, the candidate and its short prompt. */
+    /**
+     * Job input: the dataset the candidate was trained on, the candidate and its short prompt, and the prompt-only
+     * baseline (base model + best prompt) to evaluate on the same test split.
+     */
     public record CompareInput(UUID runId, long datasetVersionId, long candidateModelVersionId,
-                               long tunedPromptVersionId) {
+                               long tunedPromptVersionId, Long baseModelVersionId, Long baselinePromptVersionId) {
     }
 
     /**
@@ -96,7 +99,27 @@ public class CompareWithChampionWorker {
         // the candidate's outputs are judged against the champion's on the same examples (pairwise, with a judge)
         Evaluator.Scored candidateScored = evaluator.score(useCase, models.get(input.candidateModelVersionId()),
                 prompts.get(input.tunedPromptVersionId()), test, championScored.outputs());
+        // same sets, paired: the baseline on the test split too, champion and candidate on the evaluation set too
+        List<LabelledExample> curated = useCases.evalSet(useCase.id()).stream()
+                .map(e -> new LabelledExample(e.input(), e.expected())).toList();
+        boolean baselineIsChampion = input.baseModelVersionId() == null || input.baselinePromptVersionId() == null
+                || (input.baseModelVersionId() == champion.modelVersionId()
+                && input.baselinePromptVersionId() == champion.promptVersionId());
+        Evaluator.Scored baselineScored = baselineIsChampion ? null : evaluator.score(useCase,
+                models.get(input.baseModelVersionId()), prompts.get(input.baselinePromptVersionId()), test);
+        Evaluator.Scored championCurated = curated.isEmpty() ? null : evaluator.score(useCase,
+                models.get(champion.modelVersionId()), prompts.get(champion.promptVersionId()), curated);
+        Evaluator.Scored candidateCurated = curated.isEmpty() ? null : evaluator.score(useCase,
+                models.get(input.candidateModelVersionId()), prompts.get(input.tunedPromptVersionId()), curated,
+                championCurated.outputs());
         return () -> {
+            if (baselineScored != null) {
+                evaluator.record(runId, Evaluator.Role.BASELINE, evalSet, baselineScored);
+            }
+            if (championCurated != null) {
+                evaluator.record(runId, Evaluator.Role.CHAMPION, Evaluator.EVAL_SET, championCurated);
+                evaluator.record(runId, Evaluator.Role.CANDIDATE, Evaluator.EVAL_SET, candidateCurated);
+            }
             EvalRunSummary championResult = evaluator.record(runId, Evaluator.Role.CHAMPION, evalSet, championScored);
             EvalRunSummary candidateResult = evaluator.record(runId, Evaluator.Role.CANDIDATE, evalSet,
                     candidateScored);

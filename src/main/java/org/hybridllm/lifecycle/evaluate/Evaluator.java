@@ -13,6 +13,8 @@ import org.hybridllm.lifecycle.provider.ModelRequest;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
 import org.hybridllm.lifecycle.scoring.JudgeCall;
 import org.hybridllm.lifecycle.scoring.JudgeReply;
+import org.hybridllm.lifecycle.statistics.DifferenceInterval;
+import org.hybridllm.lifecycle.statistics.PairedBootstrap;
 import org.hybridllm.lifecycle.usecase.PromptVersion;
 import org.hybridllm.lifecycle.usecase.UseCase;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,7 +30,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class Evaluator {
 
-    public enum Role { PROMPT_ITERATION, CHAMPION, CANDIDATE }
+    public enum Role { PROMPT_ITERATION, BASELINE, CHAMPION, CANDIDATE }
+
+    /** The curated evaluation set's name in eval_run; a dataset's test split is {@code dataset:<id>:test}. */
+    public static final String EVAL_SET = "eval-set";
+
+    /** The confidence interval of every evaluation's primary metric: 95 %, a seeded bootstrap of its examples. */
+    static final double CI_LEVEL = 0.95;
+    static final long CI_SEED = 20261201L;
 
     private final ProviderRegistry providers;
     private final UseCaseScorers scorers;
@@ -101,19 +110,22 @@ public class Evaluator {
         BigDecimal cost = completions.stream().allMatch(c -> c.costUsd() != null)
                 ? completions.stream().map(Completion::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add) : null;
 
+        DifferenceInterval ci = confidenceInterval(evaluation);
         long evalRunId = jdbc.sql("""
                         insert into eval_run (run_id, use_case_id, role, model_version_id, prompt_version_id, eval_set,
                                               examples, accuracy, macro_f1, prompt_tokens, latency_ms_p50, confusion,
                                               completion_tokens, cost_usd, task, primary_metric, primary_value,
-                                              metrics, contract_version)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?) returning id""")
+                                              metrics, contract_version, ci_low, ci_high)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+                        returning id""")
                 .params(runId, scored.useCase().id(), role.name(), scored.model().id(), scored.prompt().id(), evalSet,
                         scored.examples().size(), classification == null ? null : classification.accuracy(),
                         classification == null ? null : classification.macroF1(), promptTokens, p50,
                         Jsonb.write(json, classification == null ? Map.of() : classification.confusion()),
                         completionTokens, cost, evaluation.task().name(), evaluation.primaryMetric(),
                         evaluation.primary(), Jsonb.write(json, evaluation.metrics()),
-                        scored.useCase().contract().version())
+                        scored.useCase().contract().version(), ci == null ? null : ci.low(),
+                        ci == null ? null : ci.high())
                 .query(Long.class)
                 .single();
         recordCalls(evalRunId, scored);
@@ -134,6 +146,16 @@ public class Evaluator {
         return new EvalRunSummary(evalRunId, scored.model().id(), scored.prompt().id(), examples,
                 evaluation.primaryMetric(), evaluation.primary(),
                 classification == null ? null : classification.macroF1(), tokensPerCall);
+    }
+
+    /** The 95 % interval of the primary metric over the examples (none for an empty set). */
+    private static DifferenceInterval confidenceInterval(Evaluation evaluation) {
+        if (evaluation.examples().isEmpty()) {
+            return null;
+        }
+        double[] values = evaluation.examples().stream()
+                .mapToDouble(e -> e.value() == null ? 0 : e.value()).toArray();
+        return PairedBootstrap.meanCi(values, null, PairedBootstrap.MINIMUM_RESAMPLES, CI_SEED, CI_LEVEL);
     }
 
     /** One model_call row per provider call: what was sent, what came back, tokens, latency and cost. */

@@ -34,7 +34,7 @@ import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 @Component
 public class EvaluatePromptsWorker {
 
-    public static final String EVAL_SET = "eval-set";
+    public static final String EVAL_SET = Evaluator.EVAL_SET;
 
     /** Job output: the inputs of the decide stage, and the baseline the cycle must beat. */
     public record PromptsEvaluated(String useCaseKey, long baselinePromptVersionId, long baseModelVersionId,

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -31,6 +32,49 @@ public class RunQueries {
 
     public Optional<RunView> view(UUID id) {
         return runs.find(id).map(this::view);
+    }
+
+    /**
+     * Each role on each set, the latest evaluation of it; the best prompt iteration is the baseline on the
+     * evaluation set.
+     */
+    private List<RunView.Evaluation> pairedEvaluations(UUID runId) {
+        Map<String, RunView.Evaluation> byKey = new TreeMap<>();
+        Map<String, Integer> order = Map.of("BASELINE", 0, "CHAMPION", 1, "CANDIDATE", 2);
+        jdbc.sql("""
+                        select id, role, eval_set, model_version_id, prompt_version_id, examples, primary_metric,
+                               primary_value, ci_low, ci_high
+                        from eval_run where run_id = ? order by id""")
+                .param(runId)
+                .query((rs, i) -> {
+                    String set = rs.getString("eval_set").equals("eval-set") ? "eval-set" : "test-split";
+                    String role = rs.getString("role").equals("PROMPT_ITERATION") ? "BASELINE" : rs.getString("role");
+                    BigDecimal low = rs.getBigDecimal("ci_low");
+                    BigDecimal high = rs.getBigDecimal("ci_high");
+                    return new RunView.Evaluation(set, role, rs.getString("primary_metric"),
+                            rs.getDouble("primary_value"), low == null || high == null ? null
+                            : List.of(low.doubleValue(), high.doubleValue()), rs.getInt("examples"), rs.getLong("id"),
+                            rs.getLong("model_version_id"), rs.getLong("prompt_version_id"));
+                })
+                .list()
+                .forEach(e -> {
+                    String key = (e.set().equals("eval-set") ? "0" : "1") + order.get(e.role());
+                    boolean iteration = e.role().equals("BASELINE") && e.set().equals("eval-set");
+                    // prompt iterations: the best is the baseline; any other role: the latest evaluation
+                    byKey.merge(key, e, (a, b) -> iteration && a.primary() >= b.primary() ? a : b);
+                });
+        // the champion is the baseline itself (its first run): its test-split evaluation is the baseline's, not
+        // evaluated twice
+        RunView.Evaluation baseline = byKey.get("00");
+        RunView.Evaluation champion = byKey.get("11");
+        if (!byKey.containsKey("10") && baseline != null && champion != null
+                && baseline.modelVersionId() == champion.modelVersionId()
+                && baseline.promptVersionId() == champion.promptVersionId()) {
+            byKey.put("10", new RunView.Evaluation(champion.set(), "BASELINE", champion.primaryMetric(),
+                    champion.primary(), champion.ci(), champion.examples(), champion.evalRunId(),
+                    champion.modelVersionId(), champion.promptVersionId()));
+        }
+        return List.copyOf(byKey.values());
     }
 
     private static RunView.RunMetrics metrics(Map<String, RunView.Metrics> evaluations) {
@@ -108,6 +152,7 @@ public class RunQueries {
                     }
                 });
         RunView.RunMetrics metrics = metrics(evaluations);
+        List<RunView.Evaluation> paired = pairedEvaluations(id);
         RunView.Decision decision = jdbc.sql("select decision, rationale from decision where run_id = ? order by revision desc limit 1")
                 .param(id)
                 .query((rs, i) -> new RunView.Decision(rs.getString(1), rs.getString(2)))
@@ -139,6 +184,6 @@ public class RunQueries {
         stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
-                stages, pending, approvals, metrics, decision, artifacts, serving);
+                stages, pending, approvals, metrics, paired, decision, artifacts, serving);
     }
 }

@@ -14,7 +14,8 @@ import java.math.BigDecimal;
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
-                      List<ApprovalSummary> approvals, RunMetrics metrics, Decision decision,
+                      List<ApprovalSummary> approvals, RunMetrics metrics, List<Evaluation> evaluations,
+                      Decision decision,
                       List<ArtifactSummary> artifacts, Serving serving) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
@@ -34,6 +35,15 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
     public record Metrics(long evalRunId, String evalSet, long modelVersionId, long promptVersionId, int examples,
                           String primaryMetric, double primary, Double accuracy, Double macroF1, long promptTokens,
                           long completionTokens, BigDecimal costUsd, Map<String, Object> scores) {
+    }
+
+    /**
+     * One role's evaluation on one set ({@code eval-set}: the curated evaluation set; {@code test-split}: the
+     * dataset's held-out split): the primary metric with its 95 % bootstrap interval. Every role is evaluated on
+     * both sets, on the same examples, so comparisons are paired.
+     */
+    public record Evaluation(String set, String role, String primaryMetric, double primary, List<Double> ci,
+                             int examples, long evalRunId, long modelVersionId, long promptVersionId) {
     }
 
     /** The primary metric of the task kind, side by side: the baseline, the champion and the candidate. */

@@ -40,6 +40,14 @@ public final class PairedBootstrap {
     }
 
     /**
+     * The confidence interval of one evaluation's mean score: the same bootstrap, of the difference against zero.
+     */
+    public static DifferenceInterval meanCi(double[] values, String[] clusterKeys, int resamples, long seed,
+            double level) {
+        return differenceCi(values, new double[values.length], clusterKeys, resamples, seed, level);
+    }
+
+    /**
      * The same bootstrap without the resample floor, for simulation studies that run it thousands of times (the
      * coverage test); not for verdicts.
      */

@@ -15,6 +15,22 @@ class PairedBootstrapTest {
     private static final double TRUE_DIFFERENCE = 0.06;
 
     @Test
+    void theMeanOfOneEvaluationGetsItsIntervalFromTheSameBootstrap() {
+        double[] passed = new double[100];
+        for (int i = 0; i < 70; i++) {
+            passed[i] = 1;
+        }
+        DifferenceInterval mean = PairedBootstrap.meanCi(passed, null, 10_000, 7, 0.95);
+        assertThat(mean.difference()).isCloseTo(0.70, within(1e-12));
+        // a binomial share of 0.7 over 100: standard error 0.0458, so the 95 % interval is about ±0.09
+        assertThat(mean.low()).isBetween(0.60, 0.63);
+        assertThat(mean.high()).isBetween(0.77, 0.80);
+        assertThat(PairedBootstrap.meanCi(new double[] {1, 1, 1}, null, 10_000, 7, 0.95))
+                .satisfies(all -> assertThat(all.low()).isEqualTo(1.0))
+                .satisfies(all -> assertThat(all.high()).isEqualTo(1.0));
+    }
+
+    @Test
     void ninetyFivePercentIntervalCoversTheTrueDifferenceAboutNinetyFivePercentOfTheTime() {
         int simulations = 1_000;
         int examples = 300;
