@@ -473,7 +473,14 @@ class OpenAiLifecycleIT {
                         where c.eval_run_id = ? and c.output <> h.output""")
                 .params(championRun, candidateRun).query(Long.class).single();
         assertThat(differing).as("the base model confuses some test examples").isPositive();
-        assertThat(pairwise).hasSize((int) (2 * differing));
+        // pairwise on the test split and on the curated set (the candidate against the champion's outputs on each)
+        long pairwiseCalls = jdbc.sql("""
+                        select coalesce(sum(jsonb_array_length(v -> 'judgeCalls')), 0)
+                        from eval_example_result r join eval_run e on e.id = r.eval_run_id,
+                             jsonb_array_elements(r.verdicts) v
+                        where e.run_id = ? and v ->> 'type' = 'pairwise'""")
+                .param(runId).query(Long.class).single();
+        assertThat(pairwise).hasSize((int) pairwiseCalls).hasSizeGreaterThanOrEqualTo((int) (2 * differing));
         List<List<String>> orders = pairwise.stream().map(c -> {
             String question = lastUserMessage(c);
             return List.of(tagged(REPLY_A, question), tagged(REPLY_B, question));

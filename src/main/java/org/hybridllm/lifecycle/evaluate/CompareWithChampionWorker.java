@@ -56,6 +56,7 @@ public class CompareWithChampionWorker {
     private final ModelRegistry models;
     private final ArtifactStore artifacts;
     private final Evaluator evaluator;
+    private final EvalResults evalResults;
     private final StageExecutor stages;
     private final AuditLog audit;
     private final ObjectMapper json;
@@ -63,8 +64,9 @@ public class CompareWithChampionWorker {
 
     public CompareWithChampionWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
                                      DatasetRepository datasets, ModelRegistry models, ArtifactStore artifacts,
-                                     Evaluator evaluator, StageExecutor stages, AuditLog audit, ObjectMapper json,
-                                     EvaluationProperties properties) {
+                                     Evaluator evaluator, EvalResults evalResults, StageExecutor stages,
+                                     AuditLog audit, ObjectMapper json, EvaluationProperties properties) {
+        this.evalResults = evalResults;
         this.runs = runs;
         this.useCases = useCases;
         this.prompts = prompts;
@@ -107,17 +109,24 @@ public class CompareWithChampionWorker {
                 && input.baselinePromptVersionId() == champion.promptVersionId());
         Evaluator.Scored baselineScored = baselineIsChampion ? null : evaluator.score(useCase,
                 models.get(input.baseModelVersionId()), prompts.get(input.baselinePromptVersionId()), test);
-        Evaluator.Scored championCurated = curated.isEmpty() ? null : evaluator.score(useCase,
+        // the champion on the curated set was scored earlier in this run (as the baseline prompt, or by the decide
+        // stage) unless it changed since: its recorded outputs are reused, not asked for again
+        List<String> recorded = evalResults.outputs(runId, Evaluator.EVAL_SET, champion.modelVersionId(),
+                champion.promptVersionId()).filter(outputs -> outputs.size() == curated.size()).orElse(null);
+        Evaluator.Scored championCurated = curated.isEmpty() || recorded != null ? null : evaluator.score(useCase,
                 models.get(champion.modelVersionId()), prompts.get(champion.promptVersionId()), curated);
+        List<String> championCuratedOutputs = championCurated == null ? recorded : championCurated.outputs();
         Evaluator.Scored candidateCurated = curated.isEmpty() ? null : evaluator.score(useCase,
                 models.get(input.candidateModelVersionId()), prompts.get(input.tunedPromptVersionId()), curated,
-                championCurated.outputs());
+                championCuratedOutputs);
         return () -> {
             if (baselineScored != null) {
                 evaluator.record(runId, Evaluator.Role.BASELINE, evalSet, baselineScored);
             }
             if (championCurated != null) {
                 evaluator.record(runId, Evaluator.Role.CHAMPION, Evaluator.EVAL_SET, championCurated);
+            }
+            if (candidateCurated != null) {
                 evaluator.record(runId, Evaluator.Role.CANDIDATE, Evaluator.EVAL_SET, candidateCurated);
             }
             EvalRunSummary championResult = evaluator.record(runId, Evaluator.Role.CHAMPION, evalSet, championScored);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -65,6 +67,19 @@ public class EvalResults {
                         rs.getString("champion_verdicts") == null ? List.of()
                                 : read(rs.getString("champion_verdicts"), VERDICTS)))
                 .list();
+    }
+
+    /**
+     * The outputs, in example order, of the run's latest evaluation of a model + prompt on a set, if it has one
+     * (a stage reuses them rather than asking the model the same questions again).
+     */
+    public Optional<List<String>> outputs(UUID runId, String evalSet, long modelVersionId, long promptVersionId) {
+        Optional<Long> evalRun = jdbc.sql("""
+                        select id from eval_run where run_id = ? and eval_set = ? and model_version_id = ?
+                           and prompt_version_id = ? order by id desc limit 1""")
+                .params(runId, evalSet, modelVersionId, promptVersionId).query(Long.class).optional();
+        return evalRun.map(id -> jdbc.sql("select output from eval_example_result where eval_run_id = ? order by position")
+                .param(id).query(String.class).list());
     }
 
     /** How many examples the candidate failed. */

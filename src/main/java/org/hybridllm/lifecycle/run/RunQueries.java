@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ public class RunQueries {
      */
     private List<RunView.Evaluation> pairedEvaluations(UUID runId) {
         Map<String, RunView.Evaluation> byKey = new TreeMap<>();
+        List<RunView.Evaluation> curated = new ArrayList<>();
         Map<String, Integer> order = Map.of("BASELINE", 0, "CHAMPION", 1, "CANDIDATE", 2);
         jdbc.sql("""
                         select id, role, eval_set, model_version_id, prompt_version_id, examples, primary_metric,
@@ -58,6 +60,9 @@ public class RunQueries {
                 })
                 .list()
                 .forEach(e -> {
+                    if (e.set().equals("eval-set")) {
+                        curated.add(e);
+                    }
                     String key = (e.set().equals("eval-set") ? "0" : "1") + order.get(e.role());
                     boolean iteration = e.role().equals("BASELINE") && e.set().equals("eval-set");
                     // prompt iterations: the best is the baseline; any other role: the latest evaluation
@@ -73,6 +78,15 @@ public class RunQueries {
             byKey.put("10", new RunView.Evaluation(champion.set(), "BASELINE", champion.primaryMetric(),
                     champion.primary(), champion.ci(), champion.examples(), champion.evalRunId(),
                     champion.modelVersionId(), champion.promptVersionId()));
+        }
+        // likewise the champion's evaluation on the curated set, scored earlier in the run under another role
+        if (!byKey.containsKey("01") && champion != null) {
+            curated.stream().filter(e -> e.modelVersionId() == champion.modelVersionId()
+                            && e.promptVersionId() == champion.promptVersionId())
+                    .reduce((first, second) -> second)
+                    .ifPresent(e -> byKey.put("01", new RunView.Evaluation(e.set(), "CHAMPION", e.primaryMetric(),
+                            e.primary(), e.ci(), e.examples(), e.evalRunId(), e.modelVersionId(),
+                            e.promptVersionId())));
         }
         return List.copyOf(byKey.values());
     }
