@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ContractValidator {
 
+    static final int MAX_INPUT_CHARS = 20_000;
     static final Set<String> MATCHES = Set.of("exact", "normalised", "numeric", "date", "set");
 
     private final ProviderRegistry providers;
@@ -134,6 +135,18 @@ public class ContractValidator {
                         + "' appears twice.");
             }
         }
+    }
+
+    /** An input as stored: a text as it is, a JSON object of named variables as its text; refused otherwise. */
+    public String input(JsonNode input, String field) {
+        if (!(input.isTextual() && !input.asText().isBlank()) && !input.isObject()) {
+            throw new InvalidInput(field, "An input is a non-blank text or a JSON object of named variables.");
+        }
+        String text = input.isTextual() ? input.asText() : input.toString();
+        if (text.length() > MAX_INPUT_CHARS) {
+            throw new InvalidInput(field, "An input has at most " + MAX_INPUT_CHARS + " characters.");
+        }
+        return text;
     }
 
     /**

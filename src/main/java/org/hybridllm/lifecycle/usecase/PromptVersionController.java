@@ -131,11 +131,7 @@ public class PromptVersionController {
         for (int i = 0; i < given.size(); i++) {
             FewShotRequest shot = given.get(i);
             String field = "fewShot[" + i + "]";
-            if (!(shot.input().isTextual() && !shot.input().asText().isBlank()) && !shot.input().isObject()) {
-                throw new InvalidInput(field + ".input", "An input is a non-blank text or a JSON object of named "
-                        + "variables.");
-            }
-            String input = shot.input().isTextual() ? shot.input().asText() : shot.input().toString();
+            String input = contracts.input(shot.input(), field + ".input");
             try {
                 template.render(input);
             } catch (IllegalArgumentException missing) {

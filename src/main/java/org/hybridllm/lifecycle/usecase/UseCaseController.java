@@ -195,15 +195,7 @@ public class UseCaseController {
 
     private UseCaseRepository.EvalExample evalExample(OutputContract contract, EvalExampleRequest example,
                                                       String field) {
-        JsonNode input = example.input();
-        if (!(input.isTextual() && !input.asText().isBlank()) && !input.isObject()) {
-            throw new InvalidInput(field + ".input", "An input is a non-blank text or a JSON object of named "
-                    + "variables.");
-        }
-        String inputText = input.isTextual() ? input.asText() : input.toString();
-        if (inputText.length() > 20_000) {
-            throw new InvalidInput(field + ".input", "An input has at most 20000 characters.");
-        }
+        String inputText = contracts.input(example.input(), field + ".input");
         JsonNode expected = example.expected();
         String expectedField = field + ".expected";
         if ((expected == null || expected.isNull()) && example.label() != null) {
