@@ -576,6 +576,14 @@ class ApiIT {
         judgeless.put("scorers", List.of(Map.of("type", "llm-rubric")));
         assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", judgeless), 400,
                 "invalid-request", "scorers[0].type");
+        Map<String, Object> mistyped = kind(key + "-m", "GENERATION");
+        mistyped.put("rubric", "be polite");
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", mistyped), 400,
+                "invalid-request", "rubric");
+        Map<String, Object> mistypedDeep = kind(key + "-d", "GENERATION");
+        mistypedDeep.put("rubric", List.of(Map.of("name", List.of("a"), "criterion", "x")));
+        assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", mistypedDeep), 400,
+                "invalid-request", "rubric[0].name");
         Map<String, Object> localJudge = kind(key + "-k", "GENERATION");
         localJudge.put("judge", Map.of("provider", "local", "model", "x"));
         assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/use-cases", localJudge), 400,

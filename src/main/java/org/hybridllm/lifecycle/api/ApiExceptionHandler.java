@@ -21,7 +21,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.Locale;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 
@@ -104,7 +106,29 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             body.setProperty("field", field);
             return ResponseEntity.badRequest().body(body);
         }
+        // a value of the wrong JSON type (a text where a list belongs, an object where a number does)
+        if (ex.getCause() instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
+            String field = path(mismatched.getPath());
+            ProblemDetail body = invalid("Field '" + field + "' has the wrong type"
+                    + (mismatched.getTargetType() == null ? "." : ": expected "
+                    + mismatched.getTargetType().getSimpleName() + "."));
+            body.setProperty("field", field);
+            return ResponseEntity.badRequest().body(body);
+        }
         return ResponseEntity.badRequest().body(invalid(detail + "."));
+    }
+
+    /** A binding path as clients name fields: {@code evalExamples[0].input}. */
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     /**
