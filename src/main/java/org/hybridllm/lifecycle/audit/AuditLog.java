@@ -46,6 +46,16 @@ public class AuditLog {
                 .list();
     }
 
+    /** The run's latest event of this action, if it has one. */
+    public Optional<Event> latest(UUID runId, String action) {
+        return jdbc.sql("select * from audit_event where run_id = ? and action = ? order by id desc limit 1")
+                .params(runId, action)
+                .query((rs, i) -> new Event(rs.getLong("id"), rs.getObject("occurred_at", OffsetDateTime.class),
+                        rs.getString("actor"), rs.getString("action"), rs.getString("entity_type"),
+                        rs.getString("entity_id"), rs.getString("details")))
+                .optional();
+    }
+
     /** Why the run's last failed stage failed (the message of its latest STAGE_FAILED event), if one did. */
     public Optional<String> lastStageFailure(UUID runId) {
         return jdbc.sql("""

@@ -35,7 +35,7 @@ import java.io.IOException;
 
 /**
  * The reviewer console (server-rendered, Thymeleaf + htmx + Chart.js): the review queue, a review with its
- * evidence and checklist, a run's timeline, artifacts and audit trail, and the history of decisions. Deciding goes
+ * evidence and checklist, and the history of decisions (a run's own pages: run.RunConsoleController). Deciding goes
  * through {@link ApprovalService}, so the page cannot do anything the policy does not allow.
  */
 @Controller
@@ -153,13 +153,6 @@ public class ReviewConsoleController {
             response.setStatus(refused.getStatusCode().value());
             return review(id, 0, model);
         }
-    }
-
-    @GetMapping("/console/runs/{id}")
-    public String run(@PathVariable UUID id, Model model) {
-        model.addAttribute("run", runs.view(id).orElseThrow(() -> ApiProblems.notFound("run", id)));
-        model.addAttribute("audit", audit.forRun(id));
-        return "console/run";
     }
 
     @GetMapping("/console/history")

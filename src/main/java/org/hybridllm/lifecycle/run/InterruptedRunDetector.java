@@ -28,6 +28,7 @@ public class InterruptedRunDetector implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(InterruptedRunDetector.class);
     /** Between a run's row and its process instance (RunService.start); far longer than the engine takes. */
     private static final Duration INSTANCE_CREATION_GRACE = Duration.ofMinutes(2);
+    public static final String INSTANCE_LOST = "process instance lost (engine restarted)";
 
     private final RunRepository runs;
     private final CamundaClient camunda;
@@ -50,14 +51,18 @@ public class InterruptedRunDetector implements SmartInitializingSingleton {
                 continue; // another instance sharing the engine is creating its process instance right now
             }
             if (embedded || run.processInstanceKey() == null || !engineHas(run.processInstanceKey())) {
-                runs.updateStatus(run.id(), RunStatus.INTERRUPTED);
-                audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", run.id(), run.id(),
-                        Map.of("reason", "process instance lost (engine restarted)", "previousStatus",
-                                run.status().name()));
-                log.warn("Run {} was {} but its process instance is gone: marked INTERRUPTED; resume it with "
-                        + "POST /api/runs/{}/resume", run.id(), run.status(), run.id());
+                markInterrupted(run, INSTANCE_LOST);
             }
         }
+    }
+
+    /** An open run whose process instance the engine no longer has: INTERRUPTED (resumable), with the reason. */
+    public void markInterrupted(LifecycleRun run, String reason) {
+        runs.updateStatus(run.id(), RunStatus.INTERRUPTED);
+        audit.record(AuditLog.SYSTEM, "RUN_INTERRUPTED", "lifecycle_run", run.id(), run.id(),
+                Map.of("reason", reason, "previousStatus", run.status().name()));
+        log.warn("Run {} was {} but its process instance is gone ({}): marked INTERRUPTED; resume it with "
+                + "POST /api/runs/{}/resume", run.id(), run.status(), reason, run.id());
     }
 
     private boolean engineHas(long processInstanceKey) {

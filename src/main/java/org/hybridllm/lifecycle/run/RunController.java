@@ -32,12 +32,10 @@ public class RunController {
 
     private final RunService service;
     private final RunQueries queries;
-    private final RunRepository runs;
 
-    public RunController(RunService service, RunQueries queries, RunRepository runs) {
+    public RunController(RunService service, RunQueries queries) {
         this.service = service;
         this.queries = queries;
-        this.runs = runs;
     }
 
     @PostMapping
@@ -48,14 +46,18 @@ public class RunController {
     }
 
     @GetMapping
-    @Operation(summary = "List runs, newest first, optionally of one use case and in one status")
+    @Operation(summary = "List runs, newest first, filtered by use case, status, outcome, requester and creation "
+            + "time (createdFrom inclusive, createdTo exclusive; ISO-8601 date or date-time)")
     public Page<RunSummary> list(@RequestParam(required = false) String useCase,
-                                 @RequestParam(required = false) RunStatus status,
+                                 @RequestParam(required = false) String status,
+                                 @RequestParam(required = false) String outcome,
+                                 @RequestParam(required = false) String startedBy,
+                                 @RequestParam(required = false) String createdFrom,
+                                 @RequestParam(required = false) String createdTo,
                                  @RequestParam(defaultValue = "0") int page,
                                  @RequestParam(defaultValue = "20") int size) {
-        Page.PageRequest request = new Page.PageRequest(page, size);
-        return Page.of(runs.findPage(useCase, status, request.offset(), request.size()).stream()
-                .map(RunSummary::of).toList(), request, runs.count(useCase, status));
+        RunFilter filter = RunFilter.parse(useCase, status, outcome, startedBy, createdFrom, createdTo);
+        return queries.list(filter, new Page.PageRequest(page, size));
     }
 
     @GetMapping("/{id}")

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.hybridllm.lifecycle.api.Page;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import java.time.Duration;
@@ -29,6 +30,12 @@ public class RunQueries {
         this.runs = runs;
         this.jdbc = jdbc;
         this.json = json;
+    }
+
+    /** A page of the runs the filter matches, newest first (GET /api/runs and the console's runs list). */
+    public Page<RunSummary> list(RunFilter filter, Page.PageRequest page) {
+        return Page.of(runs.findPage(filter, page.offset(), page.size()).stream().map(RunSummary::of).toList(),
+                page, runs.count(filter));
     }
 
     public Optional<RunView> view(UUID id) {

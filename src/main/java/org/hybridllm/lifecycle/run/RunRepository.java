@@ -83,25 +83,33 @@ public class RunRepository {
                 .query(mapper).list();
     }
 
-    /** Newest first; a null filter matches everything. */
-    public List<LifecycleRun> findPage(String useCaseKey, RunStatus status, long offset, int limit) {
-        Long useCaseId = useCaseFilter(useCaseKey);
-        return jdbc.sql(SELECT + """
-                         where (cast(? as bigint) is null or r.use_case_id = ?)
-                           and (cast(? as text) is null or r.status = ?)
-                         order by r.created_at desc, r.id limit ? offset ?""")
-                .params(useCaseId, useCaseId, statusName(status), statusName(status), limit, offset)
+    /** Newest first, one page of the runs the filter matches. */
+    public List<LifecycleRun> findPage(RunFilter filter, long offset, int limit) {
+        return filtered(SELECT, filter, " order by r.created_at desc, r.id limit :limit offset :offset")
+                .param("limit", limit)
+                .param("offset", offset)
                 .query(mapper).list();
     }
 
-    public long count(String useCaseKey, RunStatus status) {
-        Long useCaseId = useCaseFilter(useCaseKey);
-        return jdbc.sql("""
-                        select count(*) from lifecycle_run r
-                        where (cast(? as bigint) is null or r.use_case_id = ?)
-                          and (cast(? as text) is null or r.status = ?)""")
-                .params(useCaseId, useCaseId, statusName(status), statusName(status))
-                .query(Long.class).single();
+    public long count(RunFilter filter) {
+        return filtered("select count(*) from lifecycle_run r ", filter, "").query(Long.class).single();
+    }
+
+    /** Every condition is in the statement, each disabled by a null parameter: the SQL never varies with values. */
+    private JdbcClient.StatementSpec filtered(String select, RunFilter filter, String tail) {
+        return jdbc.sql(select + """
+                         where (cast(:useCaseId as bigint) is null or r.use_case_id = :useCaseId)
+                           and (cast(:status as text) is null or r.status = :status)
+                           and (cast(:outcome as text) is null or r.outcome = :outcome)
+                           and (cast(:startedBy as text) is null or r.started_by = :startedBy)
+                           and (cast(:createdFrom as timestamptz) is null or r.created_at >= :createdFrom)
+                           and (cast(:createdTo as timestamptz) is null or r.created_at < :createdTo)""" + tail)
+                .param("useCaseId", useCaseFilter(filter.useCase()))
+                .param("status", statusName(filter.status()))
+                .param("outcome", filter.outcome() == null ? null : filter.outcome().name())
+                .param("startedBy", filter.startedBy())
+                .param("createdFrom", filter.createdFrom())
+                .param("createdTo", filter.createdTo());
     }
 
     private static String statusName(RunStatus status) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.hybridllm.lifecycle.api.ApiProblems;
+import org.hybridllm.lifecycle.console.ConsoleErrorPages;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +26,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import java.io.IOException;
 
 /**
@@ -33,6 +36,9 @@ import java.io.IOException;
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
+
+    /** The console's own login page (console.LoginController); Spring Security handles the POST. */
+    static final String LOGIN_PAGE = "/login";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -112,18 +118,27 @@ public class SecurityConfiguration {
                                 ObjectProvider<ClientRegistrationRepository> oidcClients) throws Exception {
         if (oidcClients.getIfAvailable() != null) {
             // OIDC login (e.g. Keycloak / Camunda Identity) when spring.security.oauth2.client.registration.* is set
-            http.oauth2Login(oidc -> oidc.defaultSuccessUrl("/console", false)
+            http.oauth2Login(oidc -> oidc.loginPage(LOGIN_PAGE).defaultSuccessUrl("/console", false)
                     .userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(new OidcRoleMapper())));
         }
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/webjars/**", "/console.css", "/favicon.ico").permitAll()
                         // the API description is public: it says what the API accepts, not what it holds
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        // the API's rule for the same action, on the console's form
+                        .requestMatchers(HttpMethod.POST, "/console/runs/*/resume").hasAnyRole("ENGINEER", "ADMIN")
                         .anyRequest().authenticated())
-                .formLogin(form -> form.defaultSuccessUrl("/console", false))
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .formLogin(form -> form.loginPage(LOGIN_PAGE).defaultSuccessUrl("/console", false))
+                .logout(logout -> logout.logoutSuccessUrl(LOGIN_PAGE + "?logout"))
+                .exceptionHandling(e -> e.accessDeniedHandler(consoleAccessDenied()))
                 .csrf(Customizer.withDefaults());
         return http.build();
+    }
+
+    private static AccessDeniedHandler consoleAccessDenied() {
+        AccessDeniedHandlerImpl handler = new AccessDeniedHandlerImpl();
+        handler.setErrorPage(ConsoleErrorPages.FORBIDDEN_PAGE); // an HTML page in the console's layout
+        return handler;
     }
 
     private static void writeProblem(HttpServletResponse response, ObjectMapper json, HttpStatus status, String slug,
