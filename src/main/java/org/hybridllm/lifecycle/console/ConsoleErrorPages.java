@@ -8,7 +8,6 @@ import org.hybridllm.lifecycle.api.ApiException;
 import org.hybridllm.lifecycle.api.ApiExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -19,6 +18,7 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -55,9 +55,9 @@ public class ConsoleErrorPages implements HandlerExceptionResolver, Ordered {
                 status = ApiExceptionHandler.status(refusal);
                 detail = refusal.detail();
             }
-            case TypeMismatchException mismatch -> {
+            case MethodArgumentTypeMismatchException mismatch -> {
                 status = HttpStatus.BAD_REQUEST;
-                detail = "Parameter '" + mismatch.getPropertyName() + "' has an invalid value: " + mismatch.getValue();
+                detail = "Parameter '" + mismatch.getName() + "' has an invalid value: " + mismatch.getValue();
             }
             case ErrorResponse refusal -> {
                 status = refusal.getStatusCode();
