@@ -17,7 +17,6 @@ import org.hybridllm.lifecycle.evaluate.ClassificationMetrics;
 import org.hybridllm.lifecycle.evaluate.EvalResults;
 import org.hybridllm.lifecycle.provider.ChatJsonl;
 import org.hybridllm.lifecycle.artifact.ArtifactStore;
-import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.run.RunQueries;
 import org.hybridllm.lifecycle.artifact.Sha256;
 import org.springframework.http.HttpStatus;
@@ -47,19 +46,17 @@ public class ReviewConsoleController {
     private final ApprovalRepository approvals;
     private final ApprovalService service;
     private final RunQueries runs;
-    private final AuditLog audit;
     private final EvalResults evalResults;
     private final DatasetRepository datasets;
     private final ArtifactStore artifacts;
     private final ObjectMapper json;
 
     public ReviewConsoleController(ApprovalRepository approvals, ApprovalService service, RunQueries runs,
-                                   AuditLog audit, EvalResults evalResults, DatasetRepository datasets,
+                                   EvalResults evalResults, DatasetRepository datasets,
                                    ArtifactStore artifacts, ObjectMapper json) {
         this.approvals = approvals;
         this.service = service;
         this.runs = runs;
-        this.audit = audit;
         this.evalResults = evalResults;
         this.datasets = datasets;
         this.artifacts = artifacts;
