@@ -143,6 +143,37 @@ public class DatasetRepository {
                 byPrompt, jobs, models, aliases);
     }
 
+    /**
+     * A dataset version against another (the champion's): the feedback rows, over all three splits, it has and
+     * the other lacks (added) and the other has and it lacks (removed), with the first few ids of each.
+     */
+    public record Difference(long datasetVersionId, long comparedWithId, long added, long removed, long kept,
+                             List<Long> firstAdded, List<Long> firstRemoved) {
+    }
+
+    public Difference difference(long datasetVersionId, long comparedWithId, int firstIds) {
+        String rows = "select unnest(feedback_ids) as id from dataset_split_feedback where dataset_version_id = ?";
+        long added = jdbc.sql("select count(*) from (" + rows + " except " + rows + ") t")
+                .params(datasetVersionId, comparedWithId).query(Long.class).single();
+        long removed = jdbc.sql("select count(*) from (" + rows + " except " + rows + ") t")
+                .params(comparedWithId, datasetVersionId).query(Long.class).single();
+        long kept = jdbc.sql("select count(*) from (" + rows + " intersect " + rows + ") t")
+                .params(datasetVersionId, comparedWithId).query(Long.class).single();
+        List<Long> firstAdded = jdbc.sql("select id from (" + rows + " except " + rows + ") t order by id limit ?")
+                .params(datasetVersionId, comparedWithId, firstIds).query(Long.class).list();
+        List<Long> firstRemoved = jdbc.sql("select id from (" + rows + " except " + rows + ") t order by id limit ?")
+                .params(comparedWithId, datasetVersionId, firstIds).query(Long.class).list();
+        return new Difference(datasetVersionId, comparedWithId, added, removed, kept, firstAdded, firstRemoved);
+    }
+
+    /** The feedback rows a split of a version was built from, in id order (empty for an unknown split). */
+    public long[] feedbackIds(long datasetVersionId, String split) {
+        return jdbc.sql("select unnest(feedback_ids) from dataset_split_feedback where dataset_version_id = ? "
+                        + "and split = ? order by 1")
+                .params(datasetVersionId, split).query(Long.class).list().stream().mapToLong(Long::longValue)
+                .toArray();
+    }
+
     private DatasetLineage.SplitFile splitFile(long datasetId, String split, long artifactId, int rows,
                                                Map<String, Long> feedbackBySplit) {
         return jdbc.sql("select sha256, bytes from artifact where id = ?").param(artifactId)

@@ -16,6 +16,7 @@ public class EvalResults {
 
     private static final TypeReference<List<Map<String, Object>>> VERDICTS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> METRICS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Map<String, Integer>>> CONFUSION = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -46,20 +47,42 @@ public class EvalResults {
                              List<Map<String, Object>> championVerdicts) {
     }
 
+    /** Which of the candidate's examples a review lists. */
+    public enum ExampleFilter {
+        /** the candidate failed them */
+        FAILING,
+        /** the champion and the candidate differ: one passed and the other not, or their outputs differ */
+        CHANGED,
+        ALL
+    }
+
+    private static final String FILTERED = """
+            where c.eval_run_id = ?
+              and (? = 'ALL'
+                   or (? = 'FAILING' and not c.passed)
+                   or (? = 'CHANGED' and (c.passed is distinct from p.passed or c.output is distinct from p.output)))
+            """;
+
     /**
      * The candidate's examples (only those it failed, if asked) beside the champion's answers to the same
      * examples, in example order. Both were evaluated on the same examples in the same order.
      */
     public List<SideBySide> sideBySide(long candidateEvalRunId, long championEvalRunId, boolean failuresOnly,
                                        int offset, int limit) {
+        return sideBySide(candidateEvalRunId, championEvalRunId,
+                failuresOnly ? ExampleFilter.FAILING : ExampleFilter.ALL, offset, limit);
+    }
+
+    public List<SideBySide> sideBySide(long candidateEvalRunId, long championEvalRunId, ExampleFilter filter,
+                                       int offset, int limit) {
         return jdbc.sql("""
                         select c.position, c.input, c.expected, c.output, c.passed, c.verdicts,
                                p.output as champion_output, p.passed as champion_passed, p.verdicts as champion_verdicts
                         from eval_example_result c
                         left join eval_example_result p on p.eval_run_id = ? and p.position = c.position
-                        where c.eval_run_id = ? and (not ? or not c.passed)
-                        order by c.position offset ? limit ?""")
-                .params(championEvalRunId, candidateEvalRunId, failuresOnly, offset, limit)
+                        """ + FILTERED + " order by c.position offset ? limit ?")
+                .params(championEvalRunId, candidateEvalRunId, filter.name(), filter.name(), filter.name(), offset,
+                        limit)
                 .query((rs, i) -> new SideBySide(rs.getInt("position"), rs.getString("input"),
                         rs.getString("expected"), rs.getString("output"), rs.getBoolean("passed"),
                         read(rs.getString("verdicts"), VERDICTS), rs.getString("champion_output"),
@@ -67,6 +90,68 @@ public class EvalResults {
                         rs.getString("champion_verdicts") == null ? List.of()
                                 : read(rs.getString("champion_verdicts"), VERDICTS)))
                 .list();
+    }
+
+    /** How many of the candidate's examples the filter lists. */
+    public long count(long candidateEvalRunId, long championEvalRunId, ExampleFilter filter) {
+        return jdbc.sql("""
+                        select count(*) from eval_example_result c
+                        left join eval_example_result p on p.eval_run_id = ? and p.position = c.position
+                        """ + FILTERED)
+                .params(championEvalRunId, candidateEvalRunId, filter.name(), filter.name(), filter.name())
+                .query(Long.class).single();
+    }
+
+    /** A classification run's confusion matrix: expected label → predicted label → examples. */
+    public Map<String, Map<String, Integer>> confusion(long evalRunId) {
+        return read(jdbc.sql("select confusion from eval_run where id = ?").param(evalRunId).query(String.class)
+                .single(), CONFUSION);
+    }
+
+    /**
+     * One rubric criterion over a run: the examples the judge answered usably on it ({@code judged}) and those
+     * whose reply met it.
+     */
+    public record CriterionCount(String criterion, int judged, int passed) {
+    }
+
+    /** Per rubric criterion, from the llm-rubric verdicts' details, in name order. */
+    public List<CriterionCount> criteria(long evalRunId) {
+        return jdbc.sql("""
+                        select c ->> 'name' as criterion,
+                               count(*) filter (where (c ->> 'readable')::boolean) as judged,
+                               count(*) filter (where (c ->> 'readable')::boolean and (c ->> 'pass')::boolean) as passed
+                        from eval_example_result r
+                        cross join lateral jsonb_array_elements(r.verdicts) v
+                        cross join lateral jsonb_array_elements(coalesce(v -> 'details' -> 'criteria', '[]'::jsonb)) c
+                        where r.eval_run_id = ? and v ->> 'type' = 'llm-rubric'
+                        group by 1 order by 1""")
+                .param(evalRunId)
+                .query((rs, i) -> new CriterionCount(rs.getString("criterion"), rs.getInt("judged"),
+                        rs.getInt("passed")))
+                .list();
+    }
+
+    /**
+     * What a run's calls took and cost per example: latency median and 95th percentile (continuous percentiles,
+     * over the examples with a latency), mean cost per call over the priced ones; null where none was recorded.
+     */
+    public record CallStats(long examples, Double latencyP50Ms, Double latencyP95Ms, long pricedCalls,
+                            Double costPerCallUsd) {
+    }
+
+    public CallStats callStats(long evalRunId) {
+        return jdbc.sql("""
+                        select count(*) as examples,
+                               percentile_cont(0.5) within group (order by latency_ms) as p50,
+                               percentile_cont(0.95) within group (order by latency_ms) as p95,
+                               count(cost_usd) as priced, avg(cost_usd) as cost
+                        from eval_example_result where eval_run_id = ?""")
+                .param(evalRunId)
+                .query((rs, i) -> new CallStats(rs.getLong("examples"), rs.getObject("p50", Double.class),
+                        rs.getObject("p95", Double.class), rs.getLong("priced"),
+                        rs.getBigDecimal("cost") == null ? null : rs.getBigDecimal("cost").doubleValue()))
+                .single();
     }
 
     /**

@@ -118,6 +118,58 @@ public class FeedbackRepository {
                     join dataset_version d on d.id = s.dataset_version_id where d.run_id = ?))
             """;
 
+    /**
+     * Where a set of feedback rows (a dataset's training split) came from, for the consent and retention items
+     * of a review: the distinct data subjects of their interactions (rows without a subject counted apart), the
+     * channels the interactions arrived by and who recorded the feedback, and the interactions' ages.
+     */
+    public record Provenance(long rows, long dataSubjects, long rowsWithoutSubject, List<Source> channels,
+                             List<Source> recordedBy, OffsetDateTime oldest, OffsetDateTime median,
+                             OffsetDateTime newest) {
+    }
+
+    /** A share of the rows: {@code name} is a channel (gateway, api) or who recorded the feedback. */
+    public record Source(String name, long rows) {
+    }
+
+    public static final String RECORDED_BY_SUBJECT = "the data subject";
+    private static final int RECORDERS_LISTED = 5;
+
+    public Provenance provenance(long[] feedbackIds) {
+        String rows = """
+                from feedback f join interaction i on i.id = f.interaction_id
+                where f.id = any(?)""";
+        Provenance totals = jdbc.sql("""
+                        select count(*) as rows, count(distinct nullif(i.subject_id, '')) as subjects,
+                               count(*) filter (where i.subject_id is null or i.subject_id = '') as without_subject,
+                               min(i.created_at) as oldest,
+                               percentile_disc(0.5) within group (order by i.created_at) as median,
+                               max(i.created_at) as newest
+                        """ + rows)
+                .param(feedbackIds)
+                .query((rs, i) -> new Provenance(rs.getLong("rows"), rs.getLong("subjects"),
+                        rs.getLong("without_subject"), List.of(), List.of(),
+                        rs.getObject("oldest", OffsetDateTime.class), rs.getObject("median", OffsetDateTime.class),
+                        rs.getObject("newest", OffsetDateTime.class)))
+                .single();
+        // a gateway call has a call id; everything else came in through the feedback API (REST, stream, webhook)
+        List<Source> channels = jdbc.sql("""
+                        select case when i.call_id is not null then 'gateway'
+                                    when i.external_id is not null then 'api (with an external id)'
+                                    else 'api' end as channel, count(*)
+                        """ + rows + " group by 1 order by 2 desc, 1")
+                .param(feedbackIds)
+                .query((rs, i) -> new Source(rs.getString(1), rs.getLong(2))).list();
+        List<Source> recordedBy = jdbc.sql("""
+                        select case when f.created_by = i.subject_id then ? else coalesce(f.created_by, 'unknown') end,
+                               count(*)
+                        """ + rows + " group by 1 order by 2 desc, 1 limit ?")
+                .params(RECORDED_BY_SUBJECT, feedbackIds, RECORDERS_LISTED)
+                .query((rs, i) -> new Source(rs.getString(1), rs.getLong(2))).list();
+        return new Provenance(totals.rows(), totals.dataSubjects(), totals.rowsWithoutSubject(), channels,
+                recordedBy, totals.oldest(), totals.median(), totals.newest());
+    }
+
     /** An ideal output; {@code rejectedOutput} is the model's output a correction replaced (null otherwise). */
     public record IdealOutput(long feedbackId, long interactionId, String input, String idealOutput,
                               String rejectedOutput) {

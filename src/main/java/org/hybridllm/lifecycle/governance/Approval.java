@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param requiredApprovals  distinct reviewers, none of them the requester, whose approvals decide the gate (1, or 2
  *                           for an unverified requester); a rejection or a change request by any of them decides it
  * @param approvedBy         the reviewers who approved so far, in order
+ * @param evidenceSha256     the sha256 of {@code evidence}: while the gate is open, the hash a decision sends back
+ *                           (a decision with another hash is refused); once decided, the hash the decision was
+ *                           taken on
  */
 public record Approval(UUID id, UUID runId, String gateType, Status status, String requestedBy,
                        @JsonRawValue String evidence,

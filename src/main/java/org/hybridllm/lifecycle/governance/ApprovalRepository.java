@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hybridllm.lifecycle.artifact.Sha256;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -25,11 +26,15 @@ public class ApprovalRepository {
         if (approvedBy.isEmpty() && status == Approval.Status.APPROVED && decidedBy != null) {
             approvedBy = List.of(decidedBy); // decided before votes were recorded (V12)
         }
+        String evidence = rs.getString("evidence");
+        // a decided gate keeps the hash its deciding reviewer saw; an open one shows the hash to send back
+        String evidenceSha256 = rs.getString("evidence_sha256") != null ? rs.getString("evidence_sha256")
+                : Sha256.of(evidence);
         return new Approval(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class),
-                rs.getString("gate_type"), status, rs.getString("requested_by"), rs.getString("evidence"), decidedBy,
+                rs.getString("gate_type"), status, rs.getString("requested_by"), evidence, decidedBy,
                 rs.getObject("decided_at", OffsetDateTime.class), rs.getString("comment"),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getString("checklist"),
-                rs.getString("evidence_sha256"), rs.getObject("escalated_at", OffsetDateTime.class),
+                evidenceSha256, rs.getObject("escalated_at", OffsetDateTime.class),
                 rs.getString("change_target"), rs.getBoolean("requester_verified"), rs.getInt("required_approvals"),
                 approvedBy);
     };

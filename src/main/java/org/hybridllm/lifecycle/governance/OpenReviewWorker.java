@@ -32,7 +32,11 @@ public class OpenReviewWorker {
     static final int VERIFIED_REQUESTER_APPROVALS = 1;
     static final int UNVERIFIED_REQUESTER_APPROVALS = 2;
 
-    /** The process variables a reviewer decides on, as the earlier stages output them; absent ones are left out. */
+    /**
+     * The process variables a reviewer decides on, as the earlier stages output them; absent ones are left out.
+     * {@code gate} (the gate stage's verdict with its statistics), {@code breakEven} (the evaluate stage's cost and
+     * break-even) and {@code leakage} (the dataset stage's near-duplicate check) are kept as the stages wrote them.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Evidence(String useCaseKey, String primaryMetric, Double baselineAccuracy, Double baselineMacroF1,
@@ -44,7 +48,8 @@ public class OpenReviewWorker {
                            Long candidateModelVersionId, String candidateModelName, Double championAccuracy,
                            Double championMacroF1, Double candidateAccuracy, Double candidateMacroF1,
                            Double championPromptTokensPerCall, Double candidatePromptTokensPerCall,
-                           Integer testExamples, Long championEvalRunId, Long candidateEvalRunId) {
+                           Integer testExamples, Long championEvalRunId, Long candidateEvalRunId,
+                           Map<String, Object> gate, Map<String, Object> breakEven, Map<String, Object> leakage) {
     }
 
     public record ReviewOpened(String approvalId, boolean alreadyDecided, String approvalDecision) {

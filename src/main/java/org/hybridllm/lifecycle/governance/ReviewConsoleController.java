@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.ApiProblems;
@@ -18,6 +19,7 @@ import org.hybridllm.lifecycle.evaluate.EvalResults;
 import org.hybridllm.lifecycle.provider.ChatJsonl;
 import org.hybridllm.lifecycle.artifact.ArtifactStore;
 import org.hybridllm.lifecycle.run.RunQueries;
+import org.hybridllm.lifecycle.run.RunView;
 import org.hybridllm.lifecycle.artifact.Sha256;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -50,10 +52,11 @@ public class ReviewConsoleController {
     private final DatasetRepository datasets;
     private final ArtifactStore artifacts;
     private final ObjectMapper json;
+    private final ReviewEvidence reviewEvidence;
 
     public ReviewConsoleController(ApprovalRepository approvals, ApprovalService service, RunQueries runs,
                                    EvalResults evalResults, DatasetRepository datasets,
-                                   ArtifactStore artifacts, ObjectMapper json) {
+                                   ArtifactStore artifacts, ObjectMapper json, ReviewEvidence reviewEvidence) {
         this.approvals = approvals;
         this.service = service;
         this.runs = runs;
@@ -61,6 +64,7 @@ public class ReviewConsoleController {
         this.datasets = datasets;
         this.artifacts = artifacts;
         this.json = json;
+        this.reviewEvidence = reviewEvidence;
     }
 
     public record QueueRow(Approval approval, String useCase, String age) {
@@ -88,16 +92,25 @@ public class ReviewConsoleController {
                 .toList();
     }
 
+    /**
+     * A review with its evidence; {@code examples} lists the candidate's failing (default), changed (champion and
+     * candidate differ) or all examples, {@code examplesPage} at a time. Only a reviewer gets the decision form.
+     */
     @GetMapping("/console/reviews/{id}")
-    public String review(@PathVariable UUID id, @RequestParam(defaultValue = "0") int failuresPage, Model model) {
+    public String review(@PathVariable UUID id, @RequestParam(defaultValue = "failing") String examples,
+                         @RequestParam(defaultValue = "0") int examplesPage, Authentication user, Model model) {
         Approval approval = approvals.find(id).orElseThrow(() -> ApiProblems.notFound("approval", id));
+        EvalResults.ExampleFilter filter = exampleFilter(examples);
         Map<String, Object> evidence = readEvidence(approval);
-        examples(evidence, Math.max(failuresPage, 0), model);
+        RunView run = runs.view(approval.runId()).orElseThrow();
+        scorers(evidence, model);
+        reviewEvidence.addTo(model, approval, run, evidence, filter, Math.max(examplesPage, 0));
         model.addAttribute("approval", approval);
         model.addAttribute("evidence", evidence);
         model.addAttribute("evidenceSha256", Sha256.of(approval.evidence()));
         model.addAttribute("checklist", ReviewChecklist.values());
-        model.addAttribute("run", runs.view(approval.runId()).orElseThrow());
+        model.addAttribute("run", run);
+        model.addAttribute("canDecide", isReviewer(user));
         model.addAttribute("chart", chart(evidence));
         if (evidence.get("datasetVersionId") instanceof Number datasetId) {
             DatasetVersion dataset = datasets.get(datasetId.longValue());
@@ -107,6 +120,19 @@ public class ReviewConsoleController {
                     .limit(SAMPLE_ROWS).toList());
         }
         return "console/review";
+    }
+
+    private static EvalResults.ExampleFilter exampleFilter(String examples) {
+        try {
+            return EvalResults.ExampleFilter.valueOf(examples.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblems.invalid("examples", "List failing, changed or all examples.");
+        }
+    }
+
+    private static boolean isReviewer(Authentication user) {
+        return user != null && user.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals("ROLE_" + ApprovalService.REVIEWER_ROLE));
     }
 
     @PostMapping("/console/reviews/{id}/decision")
@@ -128,8 +154,7 @@ public class ReviewConsoleController {
             if (decision == null) {
                 throw ApiProblems.invalid("decision", "Choose approve or reject.");
             }
-            boolean reviewer = user.getAuthorities().stream()
-                    .anyMatch(a -> a.getAuthority().equals("ROLE_" + ApprovalService.REVIEWER_ROLE));
+            boolean reviewer = isReviewer(user);
             DecisionRequest.ChangeTarget changeTarget = null;
             if (decision == DecisionRequest.Decision.REQUEST_CHANGES && form.get("changeTarget") != null) {
                 try {
@@ -148,7 +173,7 @@ public class ReviewConsoleController {
             model.addAttribute("error", refused.getBody().getDetail());
             model.addAttribute("form", form);
             response.setStatus(refused.getStatusCode().value());
-            return review(id, 0, model);
+            return review(id, "failing", 0, user, model);
         }
     }
 
@@ -158,27 +183,16 @@ public class ReviewConsoleController {
         return "console/history";
     }
 
-    /**
-     * Every kind's per-example evidence: the scorers' summaries of champion and candidate (extraction's per-field
-     * table among them), and the examples the candidate failed, beside the champion's answers, a page at a time.
-     */
-    private void examples(Map<String, Object> evidence, int page, Model model) {
+    /** Every kind's scorer summaries of champion and candidate (extraction's per-field table among them). */
+    private void scorers(Map<String, Object> evidence, Model model) {
         if (evidence.get("championEvalRunId") instanceof Number champion
                 && evidence.get("candidateEvalRunId") instanceof Number candidate) {
             model.addAttribute("championScores", evalResults.metrics(champion.longValue()));
             model.addAttribute("candidateScores", evalResults.metrics(candidate.longValue()));
-            long failures = evalResults.failures(candidate.longValue());
-            model.addAttribute("failureCount", failures);
-            model.addAttribute("failuresPage", page);
-            model.addAttribute("failuresPages", (failures + FAILURES_PER_PAGE - 1) / FAILURES_PER_PAGE);
-            model.addAttribute("failures", evalResults.sideBySide(candidate.longValue(), champion.longValue(), true,
-                    page * FAILURES_PER_PAGE, FAILURES_PER_PAGE));
         }
     }
 
     /** Per-label F1 of champion and candidate, plus overall accuracy, for Chart.js. */
-    private static final int FAILURES_PER_PAGE = 20;
-
     private Map<String, Object> chart(Map<String, Object> evidence) {
         Map<String, Object> chart = new LinkedHashMap<>();
         if (evidence.get("championEvalRunId") instanceof Number champion
