@@ -167,6 +167,11 @@ final class NearDuplicates {
         return bands[row * BANDS + band];
     }
 
+    /** The rows' signatures, for a {@link LeakageAudit} of a split of these rows. */
+    Signatures signatures() {
+        return this::band;
+    }
+
     /** As {@link #estimatedJaccard(int, int)}, of two rows of signatures kept elsewhere. */
     static double estimatedJaccard(Signatures signatures, int a, int b) {
         int equal = 0;
