@@ -124,6 +124,11 @@ public class DatasetRepository {
                 .params(useCaseId, sha256).query(this::map).optional();
     }
 
+    /** The version the run built (a run that reused a version built none). */
+    public Optional<DatasetVersion> findByRun(UUID runId) {
+        return jdbc.sql("select * from dataset_version where run_id = ?").param(runId).query(this::map).optional();
+    }
+
     public Optional<DatasetVersion> findById(long id) {
         return jdbc.sql("select * from dataset_version where id = ?").param(id).query(this::map).optional();
     }

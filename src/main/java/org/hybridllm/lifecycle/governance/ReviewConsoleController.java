@@ -159,6 +159,8 @@ public class ReviewConsoleController {
     public String run(@PathVariable UUID id, Model model) {
         model.addAttribute("run", runs.view(id).orElseThrow(() -> ApiProblems.notFound("run", id)));
         model.addAttribute("audit", audit.forRun(id));
+        // the split files' artifacts link to the page of the dataset version they make up
+        model.addAttribute("datasetId", datasets.findByRun(id).map(DatasetVersion::id).orElse(null));
         return "console/run";
     }
 

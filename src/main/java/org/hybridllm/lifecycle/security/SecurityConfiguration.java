@@ -119,6 +119,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/login", "/webjars/**", "/console.css", "/favicon.ico").permitAll()
                         // the API description is public: it says what the API accepts, not what it holds
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .requestMatchers("/console/datasets/**").hasAnyRole("ENGINEER", "REVIEWER", "ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.defaultSuccessUrl("/console", false))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
