@@ -47,6 +47,7 @@ final class LeakageAudit {
     private final int[] examined;
     private final BitSet needed;
     private final Map<Integer, String> texts = new HashMap<>();
+    private int exhaustedSinceIndexed;
 
     /**
      * Finds the candidates of {@code rows} rows, {@code splitOf[row]} being 0 (train), 1 (validation) or 2 (test);
@@ -64,16 +65,8 @@ final class LeakageAudit {
         for (int[] row : candidates) {
             Arrays.fill(row, -1);
         }
-        long[] index = new long[samples * AUDIT_BANDS];
-        BitSet filter = new BitSet(FILTER_BITS);
-        for (int s = 0; s < samples; s++) {
-            for (int band = 0; band < AUDIT_BANDS; band++) {
-                long key = auditKey(signatures, sample[s], band);
-                index[s * AUDIT_BANDS + band] = (key << SAMPLE_BITS) | s;
-                filter.set(filterBit(key));
-            }
-        }
-        Arrays.sort(index);
+        long[] index = index(signatures, null);
+        BitSet filter = filter(index);
         for (int row = 0; row < rows; row++) {
             if (splitOf[row] == TEST) {
                 continue;
@@ -86,6 +79,16 @@ final class LeakageAudit {
                 for (int at = lowerBound(index, key << SAMPLE_BITS); at < index.length
                         && (index[at] >>> SAMPLE_BITS) == key; at++) {
                     offer((int) (index[at] & ((1 << SAMPLE_BITS) - 1)), row, signatures);
+                }
+            }
+            // on templated text most rows are candidates of many test rows: once a twentieth of the sample has
+            // spent its budget, their entries go, so that a scan of a bucket only meets rows still looking
+            if (exhaustedSinceIndexed > samples / 20 + 1) {
+                index = index(signatures, index);
+                filter = filter(index);
+                exhaustedSinceIndexed = 0;
+                if (index.length == 0) {
+                    break;
                 }
             }
         }
@@ -141,7 +144,9 @@ final class LeakageAudit {
                 return; // found by an earlier band
             }
         }
-        examined[s]++;
+        if (++examined[s] == EXAMINED_PER_TEST_ROW) {
+            exhaustedSinceIndexed++;
+        }
         float estimate = (float) NearDuplicates.estimatedJaccard(signatures, sample[s], row);
         if (estimate < PREFILTER) {
             return;
@@ -161,6 +166,34 @@ final class LeakageAudit {
             held[weakest] = row;
             scores[weakest] = estimate;
         }
+    }
+
+    /**
+     * The sorted audit-band keys of the sampled test rows that have budget left, each with its sample number in the
+     * low bits: those of all sampled rows at first, then those of {@code previous} still looking.
+     */
+    private long[] index(NearDuplicates.Signatures signatures, long[] previous) {
+        if (previous == null) {
+            long[] index = new long[sample.length * AUDIT_BANDS];
+            for (int s = 0; s < sample.length; s++) {
+                for (int band = 0; band < AUDIT_BANDS; band++) {
+                    index[s * AUDIT_BANDS + band] = (auditKey(signatures, sample[s], band) << SAMPLE_BITS) | s;
+                }
+            }
+            Arrays.sort(index);
+            return index;
+        }
+        return Arrays.stream(previous)
+                .filter(entry -> examined[(int) (entry & ((1 << SAMPLE_BITS) - 1))] < EXAMINED_PER_TEST_ROW)
+                .toArray(); // still sorted
+    }
+
+    private static BitSet filter(long[] index) {
+        BitSet filter = new BitSet(FILTER_BITS);
+        for (long entry : index) {
+            filter.set(filterBit(entry >>> SAMPLE_BITS));
+        }
+        return filter;
     }
 
     /** All test rows, or the {@value #SAMPLE} first by the seeded key; in row order. */
