@@ -229,6 +229,47 @@ class ApiIT {
                 "invalid-request", "run");
     }
 
+    /**
+     * The dataset stage's leakage-aware split: the version's API and the run's carry the same leakage, measured
+     * on every test row of the sample, under the flag threshold; every row of a split file has a cluster key, in
+     * the file's order.
+     */
+    @Test
+    void theDatasetAndTheRunReportTheSplitsLeakage() throws Exception {
+        String key = "api-leakage";
+        sampleData.loadInto(key);
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
+        JsonNode run = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        JsonNode datasets = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets?useCase=" + key, null)
+                .getBody();
+        long datasetId = datasets.get(0).path("id").asLong();
+        JsonNode dataset = api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/datasets/" + datasetId, null)
+                .getBody();
+        JsonNode leakage = dataset.path("leakage");
+        assertThat(leakage.path("method").asText()).isEqualTo("minhash-5gram-jaccard");
+        assertThat(leakage.path("threshold").asDouble()).isEqualTo(0.7);
+        assertThat(leakage.path("groups").asInt()).isPositive(); // the sample is templated: near-duplicates exist
+        assertThat(leakage.path("groupedRows").asInt()).isGreaterThanOrEqualTo(2 * leakage.path("groups").asInt());
+        assertThat(leakage.path("testRowsChecked").asInt()).isEqualTo(dataset.path("testRows").asInt());
+        assertThat(leakage.path("testOverlapRate").asDouble()).isBetween(0.0, 0.05);
+        assertThat(leakage.path("flagThreshold").asDouble()).isEqualTo(0.05);
+        assertThat(leakage.path("flagged").asBoolean()).isFalse();
+        assertThat(leakage.has("nearDuplicatesAcrossSplits")).isTrue();
+        assertThat(run.path("leakage")).isEqualTo(leakage);
+
+        List<String> clusterKeys = jdbc.sql("""
+                        select cluster_key from dataset_version_feedback
+                        where dataset_version_id = ? and split = 'test' order by position""")
+                .param(datasetId).query(String.class).list();
+        assertThat(clusterKeys).hasSize(dataset.path("testRows").asInt()).doesNotContainNull()
+                .allSatisfy(k -> assertThat(k).matches("(subject|near-duplicate):.+"));
+        List<Integer> positions = jdbc.sql("""
+                        select position from dataset_version_feedback
+                        where dataset_version_id = ? and split = 'test' order by feedback_id""")
+                .param(datasetId).query(Integer.class).list();
+        assertThat(positions).isSorted().first().isEqualTo(0); // the file is in feedback id order
+    }
+
     @Test
     void aRunsDatasetLineageModelsAndChampionRollbackThroughTheApi() throws Exception {
         String key = "api-lineage";

@@ -36,8 +36,9 @@ import java.util.LinkedHashMap;
 /**
  * Stage "dataset": selects the feedback with ideal outputs (as pinned by the feedback stage), scrubs PII,
  * de-duplicates, splits train / validation / test stratified with a fixed seed, writes each split as chat JSONL,
- * and registers the version with its hashes and its lineage to the feedback rows. Too few examples is a business
- * failure: BPMN error DATASET_TOO_SMALL.
+ * and registers the version with its hashes and its lineage to the feedback rows. Near-duplicate inputs are kept in
+ * one split and the leakage left is measured: the output {@code leakage} (a reused version reports its stored one).
+ * Too few examples is a business failure: BPMN error DATASET_TOO_SMALL.
  */
 @Component
 public class BuildDatasetWorker {
@@ -50,7 +51,7 @@ public class BuildDatasetWorker {
     public record DatasetBuilt(long datasetVersionId, int datasetVersion, String datasetSha256, int trainRows,
                                int validationRows, int testRows, int duplicatesRemoved, int piiItemsScrubbed,
                                int invalidExcluded, int preferencePairs, long tunedPromptVersionId,
-                               boolean datasetReused) {
+                               boolean datasetReused, DatasetLeakage leakage) {
     }
 
     private final RunRepository runs;
@@ -64,6 +65,7 @@ public class BuildDatasetWorker {
     private final ObjectMapper json;
     private final DatasetBuilder builder;
     private final long seed;
+    private final double leakageFlagThreshold;
 
     public BuildDatasetWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
                               FeedbackRepository feedback, DatasetRepository datasets, ArtifactStore artifacts,
@@ -77,8 +79,10 @@ public class BuildDatasetWorker {
         this.stages = stages;
         this.audit = audit;
         this.json = json;
-        this.builder = new DatasetBuilder(properties.validationShare(), properties.testShare());
+        this.builder = new DatasetBuilder(properties.validationShare(), properties.testShare(),
+                properties.nearDuplicateThreshold());
         this.seed = properties.splitSeed();
+        this.leakageFlagThreshold = properties.leakageFlagThreshold();
     }
 
     /** Job input: the newest feedback row the dataset may hold (the feedback stage's summary). */
@@ -101,9 +105,9 @@ public class BuildDatasetWorker {
         // inputs are spooled JSON-escaped, so that writing the split files only copies bytes
         try (DatasetBuilder.Build build = useCase.task() == TaskKind.CLASSIFICATION
                 ? builder.start(useCase.labelNames(), Files.createTempFile(work, "spool-", ".tmp"),
-                        ChatJsonl.Lines::quote)
+                        ChatJsonl.Lines::quote, this::unquote)
                 : builder.start(outputCheck(useCase), Files.createTempFile(work, "spool-", ".tmp"),
-                        ChatJsonl.Lines::quote);
+                        ChatJsonl.Lines::quote, this::unquote);
              SplitFiles files = new SplitFiles(work, system, useCase.task() == TaskKind.CLASSIFICATION)) {
             feedback.forEachIdealOutput(useCase.id(), feedbackUpToId, build::add);
             split = build.finish(seed, files::write);
@@ -124,7 +128,7 @@ public class BuildDatasetWorker {
                 return new DatasetBuilt(existing.id(), existing.version(), existing.sha256(), existing.trainRows(),
                         existing.validationRows(), existing.testRows(), existing.duplicatesRemoved(),
                         existing.piiItemsScrubbed(), existing.excludedInvalid(), existing.preferencePairs(),
-                        tunedPrompt.id(), true);
+                        tunedPrompt.id(), true, existing.leakage());
             }
             Artifact train = storeSplit(runId, "train", files, split.trainIds().length);
             Artifact validation = storeSplit(runId, "validation", files, split.validationIds().length);
@@ -137,22 +141,36 @@ public class BuildDatasetWorker {
 
             long id = datasets.insert(useCase.id(), runId, sha256, train.id(), validation.id(), test.id(),
                     preferences == null ? null : preferences.id(), files.preferencePairs(), split, seed,
-                    run.revision());
-            datasets.linkFeedback(id, "train", split.trainIds());
-            datasets.linkFeedback(id, "validation", split.validationIds());
-            datasets.linkFeedback(id, "test", split.testIds());
+                    run.revision(), leakageFlagThreshold);
+            datasets.linkFeedback(id, "train", split.trainIds(), split.trainGroupKeys());
+            datasets.linkFeedback(id, "validation", split.validationIds(), split.validationGroupKeys());
+            datasets.linkFeedback(id, "test", split.testIds(), split.testGroupKeys());
             DatasetVersion version = datasets.get(id);
             audit.record(AuditLog.SYSTEM, "DATASET_REGISTERED", "dataset_version", id, runId, Map.of(
                     "version", version.version(), "sha256", sha256, "train", split.trainIds().length,
                     "validation", split.validationIds().length, "test", split.testIds().length,
                     "duplicatesRemoved", split.duplicatesRemoved(), "piiItemsScrubbed", split.piiItemsScrubbed(),
-                    "invalidExcluded", split.invalidExcluded(), "preferencePairs", files.preferencePairs()));
+                    "invalidExcluded", split.invalidExcluded(), "preferencePairs", files.preferencePairs(),
+                    "testOverlapRate", version.leakage().testOverlapRate()));
             return new DatasetBuilt(id, version.version(), sha256, split.trainIds().length,
                     split.validationIds().length, split.testIds().length, split.duplicatesRemoved(),
                     split.piiItemsScrubbed(), split.invalidExcluded(), files.preferencePairs(), tunedPrompt.id(),
-                    false);
+                    false, version.leakage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the dataset of run " + runId, e);
+        }
+    }
+
+    /** An input as {@link ChatJsonl.Lines#quote} spooled it (JSON-escaped, without the quotes), as text again. */
+    private String unquote(byte[] quoted) {
+        byte[] literal = new byte[quoted.length + 2];
+        literal[0] = '"';
+        System.arraycopy(quoted, 0, literal, 1, quoted.length);
+        literal[literal.length - 1] = '"';
+        try {
+            return json.readValue(literal, String.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a spooled input is not a JSON string's content", e);
         }
     }
 

@@ -31,6 +31,14 @@ import org.hybridllm.lifecycle.artifact.BackgroundConsumer;
  * 64-bit hash of the normalised text: about 20 bytes). De-duplication and the split work on those arrays; a second
  * pass over the spool hands each kept example to the split it belongs to, in feedback order. Two different texts
  * with the same 64-bit hash would be taken for duplicates: at 4 M rows the chance is about 1 in 2 million.
+ *
+ * <p>Near-duplicates (an estimated Jaccard similarity of at least 0.7 between the 5-character shingle sets of two
+ * scrubbed inputs, {@link NearDuplicates}) are grouped and each group is split as one: the seeded hash of the
+ * group's key orders the groups, a group of a classification use case counts in the stratum of its majority label,
+ * and a group large enough to crowd a split (more than a fifth of its stratum's test or validation quota, at least
+ * 2 rows) goes to train. Each row's 64-byte MinHash signature is spooled to a file of its own and mapped from it
+ * (page cache, not heap) for the grouping; the heap holds about 12 more bytes per row while grouping. After the
+ * split, {@link LeakageAudit} measures what still leaks with a second banding and the exact Jaccard of the texts.
  */
 public final class DatasetBuilder {
 
@@ -48,10 +56,32 @@ public final class DatasetBuilder {
      */
     public record Split(long[] trainIds, long[] validationIds, long[] testIds, int candidates, int duplicatesRemoved,
                         int unknownLabelsDropped, int invalidExcluded, int piiItemsScrubbed,
-                        Map<String, Integer> labelDistribution) {
+                        Map<String, Integer> labelDistribution, long[] trainGroupKeys, long[] validationGroupKeys,
+                        long[] testGroupKeys, NearDuplicateReport nearDuplicates) {
 
         public int total() {
             return trainIds.length + validationIds.length + testIds.length;
+        }
+    }
+
+    /**
+     * The near-duplicate groups of a build and the leakage measured after its split. {@code groups} and
+     * {@code groupedRows} count groups of two or more rows; {@code largeGroupsToTrain} the groups too large for a
+     * held-out split; the rest is {@link LeakageAudit}'s: of {@code testRowsChecked} test rows, those with a
+     * verified near-duplicate in another split and in train.
+     */
+    public record NearDuplicateReport(double threshold, int groups, int groupedRows, int largeGroupsToTrain,
+                                      int testRowsChecked, int testRowsWithNeighbourInOtherSplit,
+                                      int testRowsWithTrainNeighbour) {
+
+        public double testOverlapRate() {
+            return testRowsChecked == 0 ? 0 : (double) testRowsWithTrainNeighbour / testRowsChecked;
+        }
+
+        /** As the dataset's API and the process variable {@code leakage} show it. */
+        public DatasetLeakage leakage(double flagThreshold) {
+            return DatasetLeakage.of(threshold, groups, groupedRows, testRowsWithNeighbourInOtherSplit,
+                    testOverlapRate(), flagThreshold, testRowsChecked, largeGroupsToTrain);
         }
     }
 
@@ -75,6 +105,14 @@ public final class DatasetBuilder {
                 throws IOException;
     }
 
+    /** The text of an input as the {@link InputEncoder} encoded it (to measure leakage on the texts themselves). */
+    @FunctionalInterface
+    public interface InputDecoder {
+        String decode(byte[] encoded);
+
+        InputDecoder UTF_8 = encoded -> new String(encoded, StandardCharsets.UTF_8);
+    }
+
     /** Whether an ideal output keeps the output contract (e.g. satisfies the extraction schema). */
     @FunctionalInterface
     public interface OutputCheck {
@@ -88,33 +126,44 @@ public final class DatasetBuilder {
     private static final byte TRAIN = 0;
     private static final byte VALIDATION = 1;
     private static final byte TEST = 2;
+    private static final long AUDIT_SAMPLE_SALT = 0x6C65616B616765L; // the audit's sample is not the split's order
 
     private final PiiScrubber scrubber = new PiiScrubber();
     private final double validationShare;
     private final double testShare;
+    private final double nearDuplicateThreshold;
 
     public DatasetBuilder(double validationShare, double testShare) {
+        this(validationShare, testShare, NearDuplicates.DEFAULT_THRESHOLD);
+    }
+
+    /** @param nearDuplicateThreshold the estimated Jaccard similarity from which two inputs are near-duplicates */
+    public DatasetBuilder(double validationShare, double testShare, double nearDuplicateThreshold) {
         if (validationShare < 0 || testShare <= 0 || validationShare + testShare >= 1) {
             throw new IllegalArgumentException("validation and test shares must leave room for training");
         }
+        if (!(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1)) {
+            throw new IllegalArgumentException("the near-duplicate threshold must lie in (0, 1]");
+        }
         this.validationShare = validationShare;
         this.testShare = testShare;
+        this.nearDuplicateThreshold = nearDuplicateThreshold;
     }
 
     /**
      * Starts a build whose scrubbed, encoded inputs are spooled to {@code spool} (deleted when the build is
      * closed); the encoder is called from the build's processing thread only.
      */
-    public Build start(List<String> labels, Path spool, InputEncoder encoder) {
-        return new Build(labels, OutputCheck.ANY, spool, encoder);
+    public Build start(List<String> labels, Path spool, InputEncoder encoder, InputDecoder decoder) {
+        return new Build(labels, OutputCheck.ANY, spool, encoder, decoder);
     }
 
     /**
      * Starts a build of free outputs (extraction, generation): no labels; outputs the check refuses are
      * excluded and counted; the split is by a stable hash.
      */
-    public Build start(OutputCheck check, Path spool, InputEncoder encoder) {
-        return new Build(List.of(), check, spool, encoder);
+    public Build start(OutputCheck check, Path spool, InputEncoder encoder, InputDecoder decoder) {
+        return new Build(List.of(), check, spool, encoder, decoder);
     }
 
     /** A small build in memory (tests, small use cases): the examples of each split in lists. */
@@ -129,7 +178,7 @@ public final class DatasetBuilder {
     public InMemory build(List<IdealOutput> candidates, List<String> labels, OutputCheck check, long seed) {
         List<List<Example>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try (Build build = new Build(labels, check, Files.createTempFile("dataset-", ".spool"),
-                input -> input.getBytes(StandardCharsets.UTF_8))) {
+                input -> input.getBytes(StandardCharsets.UTF_8), InputDecoder.UTF_8)) {
             candidates.forEach(build::add);
             Split split = build.finish(seed, (name, feedbackId, input, output, rejected) -> splits
                     .get(Arrays.asList(SPLITS).indexOf(name))
@@ -148,7 +197,11 @@ public final class DatasetBuilder {
         private final OutputCheck check;
         private final Path spool;
         private final InputEncoder encoder;
+        private final InputDecoder decoder;
         private final DataOutputStream out;
+        private final Path signatureSpool;
+        private final DataOutputStream signatureOut;
+        private final int[] signature = new int[NearDuplicates.BANDS]; // the processing thread's scratch
         private long[] feedbackIds = new long[1024];
         private long[] textHashes = new long[1024];
         private byte[] labelOf = new byte[1024];
@@ -161,7 +214,8 @@ public final class DatasetBuilder {
         private int pendingCount;
         private BackgroundConsumer<IdealOutput[]> processor;
 
-        private Build(List<String> labels, OutputCheck check, Path spool, InputEncoder encoder) {
+        private Build(List<String> labels, OutputCheck check, Path spool, InputEncoder encoder,
+                      InputDecoder decoder) {
             if (labels.size() > 127) {
                 throw new IllegalArgumentException("at most 127 labels");
             }
@@ -170,8 +224,12 @@ public final class DatasetBuilder {
             this.check = check;
             this.spool = spool;
             this.encoder = encoder;
+            this.decoder = decoder;
+            this.signatureSpool = spool.resolveSibling(spool.getFileName() + ".minhash");
             try {
                 this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16));
+                this.signatureOut = new DataOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(signatureSpool), 1 << 16));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -261,7 +319,11 @@ public final class DatasetBuilder {
             labelOf[rows] = (byte) label;
             rows++;
             byte[] input = encoder.encode(scrubbed.text().strip());
+            NearDuplicates.signature(scrubbed.text(), signature, 0);
             try {
+                for (int band : signature) {
+                    signatureOut.writeInt(band);
+                }
                 out.writeInt(input.length);
                 out.write(input);
                 if (freeOutputs) {
@@ -297,23 +359,31 @@ public final class DatasetBuilder {
         public Split finish(long seed, SplitWriter writer) throws IOException {
             drain();
             out.close();
+            signatureOut.close();
             BitSet kept = latestOfEachText();
             textHashes = null; // done with; the split's sort needs the room
-            byte[] splitOf = new byte[rows];
-            Map<String, Integer> distribution = assignSplits(kept, seed, splitOf);
-            int keptCount = kept.cardinality();
-            long[][] ids = {new long[0], new long[0], new long[0]};
+            int[] keptRows = kept.stream().toArray();
+            int keptCount = keptRows.length;
+            SignatureFile signatures = new SignatureFile(signatureSpool, rows, keptRows);
+            int[] groupOf = NearDuplicates.group(keptCount, signatures, nearDuplicateThreshold);
+            byte[] splitOf = new byte[keptCount]; // by kept row, as groupOf
+            Grouping grouping = assignSplits(keptRows, groupOf, seed, splitOf);
+            LeakageAudit audit = new LeakageAudit(keptCount, signatures, splitOf,
+                    k -> mix(seed ^ AUDIT_SAMPLE_SALT, feedbackIds[keptRows[k]]), nearDuplicateThreshold);
+            long[][] ids = new long[3][];
+            long[][] groupKeys = new long[3][];
             int[] counts = new int[3];
-            for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
-                counts[splitOf[i]]++;
+            for (byte split : splitOf) {
+                counts[split]++;
             }
             for (int s = 0; s < 3; s++) {
                 ids[s] = new long[counts[s]];
+                groupKeys[s] = new long[counts[s]];
             }
             int[] filled = new int[3];
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool),
                     1 << 16))) {
-                for (int i = 0; i < rows; i++) {
+                for (int i = 0, k = 0; i < rows; i++) {
                     byte[] input = new byte[in.readInt()];
                     in.readFully(input);
                     String output = freeOutputs ? readText(in) : labels.get(labelOf[i]);
@@ -321,14 +391,23 @@ public final class DatasetBuilder {
                     if (!kept.get(i)) {
                         continue;
                     }
-                    byte split = splitOf[i];
+                    byte split = splitOf[k];
+                    groupKeys[split][filled[split]] = feedbackIds[keptRows[groupOf[k]]];
                     ids[split][filled[split]++] = feedbackIds[i];
                     writer.write(SPLITS[split], feedbackIds[i], input, output, rejected);
+                    if (audit.needs(k)) {
+                        audit.text(k, decoder.decode(input));
+                    }
+                    k++;
                 }
             }
+            LeakageAudit.Result measured = audit.result();
             int duplicates = candidates - unknown - invalid - keptCount;
+            NearDuplicateReport report = new NearDuplicateReport(nearDuplicateThreshold, grouping.groups(),
+                    grouping.groupedRows(), grouping.largeGroupsToTrain(), measured.testRowsChecked(),
+                    measured.withNeighbourInOtherSplit(), measured.withTrainNeighbour());
             return new Split(ids[TRAIN], ids[VALIDATION], ids[TEST], candidates, duplicates, unknown, invalid, pii,
-                    distribution);
+                    grouping.distribution(), groupKeys[TRAIN], groupKeys[VALIDATION], groupKeys[TEST], report);
         }
 
         /**
@@ -358,42 +437,109 @@ public final class DatasetBuilder {
             return kept;
         }
 
+        /** What the split made of the near-duplicate groups, and the label distribution. */
+        private record Grouping(Map<String, Integer> distribution, int groups, int groupedRows,
+                                int largeGroupsToTrain) {
+        }
+
         /**
-         * Stratified split with a fixed seed: within each label, kept rows are ordered by a hash of (seed, feedback
-         * id); the first round(n × test share) go to test, the next round(n × validation share) to validation.
+         * Stratified split of near-duplicate groups with a fixed seed. The groups are ordered by a hash of (seed,
+         * group key); each group belongs to the stratum of its majority label (the first label of a tie), and the
+         * groups of a stratum fill its test quota, round(n × test share), then its validation quota, each group
+         * whole and only where it fits; the rest, and groups larger than {@link #largestHeldOut}, go to train.
+         * Without near-duplicates (every group one row) this is the plain stratified split: within each label the
+         * first round(n × test share) rows by the seeded hash go to test, the next ones to validation.
          */
-        private Map<String, Integer> assignSplits(BitSet kept, long seed, byte[] splitOf) {
-            int n = kept.cardinality();
+        private Grouping assignSplits(int[] keptRows, int[] groupOf, long seed, byte[] splitOf) {
+            int n = keptRows.length;
             long[] keys = new long[n];
             int[] order = new int[n];
-            int k = 0;
-            for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
-                // label in the top byte, then the seeded shuffle position
-                keys[k] = ((long) labelOf[i] << 56) | (mix(seed, feedbackIds[i]) >>> 8);
-                order[k++] = i;
+            for (int k = 0; k < n; k++) {
+                keys[k] = mix(seed, feedbackIds[keptRows[groupOf[k]]]) >>> 8;
+                order[k] = k;
             }
-            sortByKey(keys, order, 0, n - 1);
-            Map<String, Integer> distribution = new TreeMap<>();
+            sortByKey(keys, order, 0, n - 1); // a group's rows are adjacent, in row order
+            int strata = freeOutputs ? 1 : labels.size();
+            int[] stratumSize = new int[strata];
+            int[] labelCount = new int[strata];
+            int[] votes = new int[strata];
+            int groups = 0;
+            int groupedRows = 0;
             for (int start = 0; start < n; ) {
-                int label = (int) (keys[start] >>> 56);
-                int end = start;
-                while (end < n && (int) (keys[end] >>> 56) == label) {
-                    end++;
+                int end = groupEnd(keys, start);
+                stratumSize[majority(keptRows, order, start, end, votes)] += end - start;
+                if (end - start > 1) {
+                    groups++;
+                    groupedRows += end - start;
                 }
-                int size = end - start;
-                int testCount = (int) Math.round(size * testShare);
-                int validationCount = (int) Math.round(size * validationShare);
                 for (int j = start; j < end; j++) {
-                    int position = j - start;
-                    splitOf[order[j]] = position < testCount ? TEST
-                            : position < testCount + validationCount ? VALIDATION : TRAIN;
-                }
-                if (!freeOutputs) {
-                    distribution.put(labels.get(label), size);
+                    labelCount[labelOf[keptRows[order[j]]]]++;
                 }
                 start = end;
             }
-            return distribution;
+            int[] testQuota = new int[strata];
+            int[] validationQuota = new int[strata];
+            for (int label = 0; label < strata; label++) {
+                testQuota[label] = (int) Math.round(stratumSize[label] * testShare);
+                validationQuota[label] = (int) Math.round(stratumSize[label] * validationShare);
+            }
+            int[] inTest = new int[strata];
+            int[] inValidation = new int[strata];
+            int largeToTrain = 0;
+            for (int start = 0; start < n; ) {
+                int end = groupEnd(keys, start);
+                int size = end - start;
+                int label = majority(keptRows, order, start, end, votes);
+                byte split = TRAIN;
+                if (size <= largestHeldOut(testQuota[label]) && inTest[label] + size <= testQuota[label]) {
+                    split = TEST;
+                    inTest[label] += size;
+                } else if (size <= largestHeldOut(validationQuota[label])
+                        && inValidation[label] + size <= validationQuota[label]) {
+                    split = VALIDATION;
+                    inValidation[label] += size;
+                } else if (size > largestHeldOut(testQuota[label])) {
+                    largeToTrain++;
+                }
+                for (int j = start; j < end; j++) {
+                    splitOf[order[j]] = split;
+                }
+                start = end;
+            }
+            Map<String, Integer> distribution = new TreeMap<>();
+            if (!freeOutputs) {
+                for (int label = 0; label < strata; label++) {
+                    if (labelCount[label] > 0) {
+                        distribution.put(labels.get(label), labelCount[label]);
+                    }
+                }
+            }
+            return new Grouping(distribution, groups, groupedRows, largeToTrain);
+        }
+
+        /** The majority label of the group at {@code order[start..end)}; {@code votes} is scratch. */
+        private int majority(int[] keptRows, int[] order, int start, int end, int[] votes) {
+            if (freeOutputs) {
+                return 0;
+            }
+            if (end - start == 1) {
+                return labelOf[keptRows[order[start]]];
+            }
+            int best = -1;
+            for (int j = start; j < end; j++) {
+                int label = labelOf[keptRows[order[j]]];
+                votes[label]++;
+            }
+            for (int j = start; j < end; j++) {
+                int label = labelOf[keptRows[order[j]]];
+                if (best < 0 || votes[label] > votes[best] || (votes[label] == votes[best] && label < best)) {
+                    best = label;
+                }
+            }
+            for (int j = start; j < end; j++) {
+                votes[labelOf[keptRows[order[j]]]] = 0;
+            }
+            return best;
         }
 
         @Override
@@ -402,8 +548,27 @@ public final class DatasetBuilder {
                 processor.close();
             }
             out.close();
+            signatureOut.close();
             Files.deleteIfExists(spool);
+            Files.deleteIfExists(signatureSpool);
         }
+    }
+
+    /** The end of the run of equal keys (one group) that starts at {@code start}. */
+    private static int groupEnd(long[] keys, int start) {
+        int end = start + 1;
+        while (end < keys.length && keys[end] == keys[start]) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * The largest group a held-out split of this quota takes: a fifth of it, at least 2 rows, so that one family of
+     * near-duplicate texts cannot make up the test split; larger groups train.
+     */
+    static int largestHeldOut(int quota) {
+        return Math.max(2, quota / 5);
     }
 
     /**

@@ -32,31 +32,71 @@ public class DatasetRepository {
     /** Inserts a new version, numbered after the use case's latest (call inside a transaction). */
     public long insert(long useCaseId, UUID runId, String sha256, long trainArtifactId, long validationArtifactId,
                        long testArtifactId, Long preferenceArtifactId, int preferencePairs, DatasetBuilder.Split split,
-                       long seed, int revision) {
+                       long seed, int revision, double leakageFlagThreshold) {
         jdbc.sql("select pg_advisory_xact_lock(?)").param(useCaseId).query((rs, i) -> 1).list();
+        DatasetLeakage leakage = split.nearDuplicates().leakage(leakageFlagThreshold);
         return jdbc.sql("""
                         insert into dataset_version (use_case_id, run_id, version, sha256, train_artifact_id,
                                validation_artifact_id, test_artifact_id, train_rows, validation_rows, test_rows,
                                candidates, duplicates_removed, pii_items_scrubbed, label_distribution, split_seed, revision,
-                               preference_artifact_id, preference_pairs, excluded_invalid)
-                        select ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?
+                               preference_artifact_id, preference_pairs, excluded_invalid, leakage_method,
+                               leakage_threshold, near_duplicate_groups, near_duplicate_rows, large_groups_to_train,
+                               leakage_test_rows_checked, near_duplicates_across_splits, test_overlap_rate,
+                               leakage_flag_threshold)
+                        select ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?,
+                               ?, ?, ?, ?, ?, ?, ?, ?, ?
                         from dataset_version where use_case_id = ?
                         returning id""")
                 .params(useCaseId, runId, sha256, trainArtifactId, validationArtifactId, testArtifactId,
                         split.trainIds().length, split.validationIds().length, split.testIds().length, split.candidates(),
                         split.duplicatesRemoved(), split.piiItemsScrubbed(), Jsonb.write(json, split.labelDistribution()), seed,
-                        revision, preferenceArtifactId, preferencePairs, split.invalidExcluded(), useCaseId)
+                        revision, preferenceArtifactId, preferencePairs, split.invalidExcluded(), leakage.method(),
+                        leakage.threshold(), leakage.groups(), leakage.groupedRows(), leakage.largeGroupsToTrain(),
+                        leakage.testRowsChecked(), leakage.nearDuplicatesAcrossSplits(), leakage.testOverlapRate(),
+                        leakage.flagThreshold(), useCaseId)
                 .query(Long.class)
                 .single();
     }
 
-    /** The split's lineage as one sorted array (V10): a million-example dataset is one row per split. */
-    public void linkFeedback(long datasetVersionId, String split, long[] feedbackIds) {
+    /**
+     * The split's lineage as one sorted array (V10): a million-example dataset is one row per split. With each
+     * row's near-duplicate group key (V18) in a parallel array: sorted with the ids, so that both are in the order
+     * of the split file (written in feedback id order).
+     */
+    public void linkFeedback(long datasetVersionId, String split, long[] feedbackIds, long[] groupKeys) {
+        if (groupKeys.length != feedbackIds.length) {
+            throw new IllegalArgumentException("one group key per feedback id");
+        }
         long[] sorted = feedbackIds.clone();
-        Arrays.sort(sorted);
-        jdbc.sql("insert into dataset_split_feedback (dataset_version_id, split, feedback_ids) values (?, ?, ?)")
-                .params(datasetVersionId, split, sorted)
+        int[] order = new int[sorted.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        DatasetBuilder.sortByKey(sorted, order, 0, sorted.length - 1);
+        long[] keys = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            keys[i] = groupKeys[order[i]];
+        }
+        jdbc.sql("""
+                        insert into dataset_split_feedback (dataset_version_id, split, feedback_ids, group_keys)
+                        values (?, ?, ?, ?)""")
+                .params(datasetVersionId, split, sorted, keys)
                 .update();
+    }
+
+    /**
+     * The cluster key of each row of a split file, in the file's order: {@code subject:<id>} where the row's
+     * interaction names its data subject, else {@code near-duplicate:<feedback id of the group's first row>}
+     * (every row has a group, a row without near-duplicates its own); null where neither is known (versions built
+     * before V18, for rows without a subject). Empty for an unknown version or split.
+     */
+    public List<String> clusterKeys(long datasetVersionId, String split) {
+        return jdbc.sql("""
+                        select cluster_key from dataset_version_feedback
+                        where dataset_version_id = ? and split = ? order by position""")
+                .params(datasetVersionId, split)
+                .query((rs, i) -> rs.getString(1))
+                .list();
     }
 
     public DatasetVersion get(long id) {
@@ -82,6 +122,11 @@ public class DatasetRepository {
                         select * from dataset_version where use_case_id = ? and sha256 = ? and not tainted
                         order by version limit 1""")
                 .params(useCaseId, sha256).query(this::map).optional();
+    }
+
+    /** The version the run built (a run that reused a version built none). */
+    public Optional<DatasetVersion> findByRun(UUID runId) {
+        return jdbc.sql("select * from dataset_version where run_id = ?").param(runId).query(this::map).optional();
     }
 
     public Optional<DatasetVersion> findById(long id) {
@@ -183,6 +228,20 @@ public class DatasetRepository {
                 .single();
     }
 
+    /** The leakage columns (V18); null for a version built before them. */
+    private static DatasetLeakage leakage(ResultSet rs) throws SQLException {
+        String method = rs.getString("leakage_method");
+        if (method == null) {
+            return null;
+        }
+        double rate = rs.getBigDecimal("test_overlap_rate").doubleValue();
+        double flagThreshold = rs.getBigDecimal("leakage_flag_threshold").doubleValue();
+        return new DatasetLeakage(method, rs.getBigDecimal("leakage_threshold").doubleValue(),
+                rs.getInt("near_duplicate_groups"), rs.getInt("near_duplicate_rows"),
+                rs.getInt("near_duplicates_across_splits"), rate, flagThreshold, rate > flagThreshold,
+                rs.getInt("leakage_test_rows_checked"), rs.getInt("large_groups_to_train"));
+    }
+
     private DatasetVersion map(ResultSet rs, int row) throws SQLException {
         try {
             return new DatasetVersion(rs.getLong("id"), rs.getLong("use_case_id"), rs.getObject("run_id", UUID.class),
@@ -192,7 +251,7 @@ public class DatasetRepository {
                     rs.getInt("duplicates_removed"), rs.getInt("pii_items_scrubbed"),
                     json.readValue(rs.getString("label_distribution"), DISTRIBUTION), rs.getLong("split_seed"),
                     rs.getBoolean("tainted"), (Long) rs.getObject("preference_artifact_id", Long.class),
-                    rs.getInt("preference_pairs"), rs.getInt("excluded_invalid"));
+                    rs.getInt("preference_pairs"), rs.getInt("excluded_invalid"), leakage(rs));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -50,6 +50,12 @@ final class NearDuplicates {
         }
     }
 
+    /** Where the signatures are: band {@code band} (0 to {@value #BANDS} - 1) of row {@code row}. */
+    @FunctionalInterface
+    interface Signatures {
+        int band(int row, int band);
+    }
+
     /** What a split leaks: rows whose group spans more than one split, and test rows with a group mate in train. */
     record LeakageReport(int nearDuplicatesAcrossSplits, int groupsAcrossSplits, int testRows,
                          int testRowsWithTrainNeighbour, double testOverlapRate) {
@@ -154,9 +160,23 @@ final class NearDuplicates {
 
     /** The Jaccard similarity of two rows' shingle sets as their signatures estimate it. */
     double estimatedJaccard(int a, int b) {
+        return estimatedJaccard(this::band, a, b);
+    }
+
+    private int band(int row, int band) {
+        return bands[row * BANDS + band];
+    }
+
+    /** The rows' signatures, for a {@link LeakageAudit} of a split of these rows. */
+    Signatures signatures() {
+        return this::band;
+    }
+
+    /** As {@link #estimatedJaccard(int, int)}, of two rows of signatures kept elsewhere. */
+    static double estimatedJaccard(Signatures signatures, int a, int b) {
         int equal = 0;
         for (int band = 0; band < BANDS; band++) {
-            int x = bands[a * BANDS + band] ^ bands[b * BANDS + band];
+            int x = signatures.band(a, band) ^ signatures.band(b, band);
             for (int shift = 0; shift < 32; shift += 8) {
                 if (((x >>> shift) & 0xFF) == 0) {
                     equal++;
@@ -169,13 +189,17 @@ final class NearDuplicates {
 
     private int[] groups() {
         if (groups == null) {
-            groups = group();
+            groups = group(rows, this::band, threshold);
         }
         return groups;
     }
 
-    /** Per band, sorts the rows by that band's key; rows with equal keys are compared and, if similar, united. */
-    private int[] group() {
+    /**
+     * The groups of {@code rows} rows whose signatures are kept elsewhere (e.g. in a file, off the heap), as the
+     * smallest row number of each row's group. Per band, sorts the rows by that band's key; rows with equal keys
+     * are compared and, if similar, united. Needs 12 bytes per row of heap while it runs, 4 after.
+     */
+    static int[] group(int rows, Signatures signatures, double threshold) {
         int[] parent = new int[rows];
         for (int row = 0; row < rows; row++) {
             parent[row] = row;
@@ -184,7 +208,7 @@ final class NearDuplicates {
         for (int band = 0; band < BANDS; band++) {
             for (int row = 0; row < rows; row++) {
                 // the band key in the high half, the row number in the low: sorting groups a bucket, in row order
-                keyed[row] = ((long) bands[row * BANDS + band] << 32) | row;
+                keyed[row] = ((long) signatures.band(row, band) << 32) | row;
             }
             Arrays.sort(keyed);
             for (int start = 0; start < rows; ) {
@@ -196,7 +220,8 @@ final class NearDuplicates {
                     int row = (int) keyed[i];
                     for (int j = Math.max(start, i - BUCKET_WINDOW); j < i; j++) {
                         int other = (int) keyed[j];
-                        if (find(parent, row) != find(parent, other) && estimatedJaccard(row, other) >= threshold) {
+                        if (find(parent, row) != find(parent, other)
+                                && estimatedJaccard(signatures, row, other) >= threshold) {
                             union(parent, row, other);
                         }
                     }

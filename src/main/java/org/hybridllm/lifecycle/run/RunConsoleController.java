@@ -100,6 +100,8 @@ public class RunConsoleController {
         RunView run = queries.view(id).orElseThrow(() -> new NotFound("run", id));
         model.addAttribute("run", run);
         model.addAttribute("audit", audit.forRun(id));
+        // the split files' artifacts link to the page of the dataset version they make up
+        model.addAttribute("datasetId", queries.builtDatasetVersion(id).orElse(null));
         model.addAttribute("mayResume", run.status() == RunStatus.INTERRUPTED && mayResume(user));
         if (run.status() == RunStatus.INTERRUPTED) {
             model.addAttribute("interruption", interruption(run));

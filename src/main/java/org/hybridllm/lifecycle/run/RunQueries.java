@@ -205,6 +205,46 @@ public class RunQueries {
         stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
-                stages, pending, approvals, metrics, paired, decision, artifacts, serving);
+                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id));
+    }
+
+    /** The dataset version the run's dataset stage built (not one it reused), if it built one. */
+    public Optional<Long> builtDatasetVersion(UUID runId) {
+        return jdbc.sql("select id from dataset_version where run_id = ?").param(runId).query(Long.class).optional();
+    }
+
+    /**
+     * The leakage of the split the run's dataset stage built or reused (the latest registration in its audit
+     * trail), in the dataset API's shape; null before the dataset stage or for a version built before V18.
+     */
+    private Map<String, Object> leakage(UUID runId) {
+        return jdbc.sql("""
+                        select d.leakage_method, d.leakage_threshold, d.near_duplicate_groups, d.near_duplicate_rows,
+                               d.near_duplicates_across_splits, d.test_overlap_rate, d.leakage_flag_threshold,
+                               d.leakage_test_rows_checked, d.large_groups_to_train
+                        from dataset_version d
+                        where d.leakage_method is not null and d.id = (
+                            select e.entity_id::bigint from audit_event e
+                            where e.run_id = ? and e.entity_type = 'dataset_version'
+                              and e.action in ('DATASET_REGISTERED', 'DATASET_REUSED')
+                            order by e.id desc limit 1)""")
+                .param(runId)
+                .query((rs, i) -> {
+                    double rate = rs.getBigDecimal("test_overlap_rate").doubleValue();
+                    double flagThreshold = rs.getBigDecimal("leakage_flag_threshold").doubleValue();
+                    Map<String, Object> leakage = new LinkedHashMap<>();
+                    leakage.put("method", rs.getString("leakage_method"));
+                    leakage.put("threshold", rs.getBigDecimal("leakage_threshold").doubleValue());
+                    leakage.put("groups", rs.getInt("near_duplicate_groups"));
+                    leakage.put("groupedRows", rs.getInt("near_duplicate_rows"));
+                    leakage.put("nearDuplicatesAcrossSplits", rs.getInt("near_duplicates_across_splits"));
+                    leakage.put("testOverlapRate", rate);
+                    leakage.put("flagThreshold", flagThreshold);
+                    leakage.put("flagged", rate > flagThreshold);
+                    leakage.put("testRowsChecked", rs.getInt("leakage_test_rows_checked"));
+                    leakage.put("largeGroupsToTrain", rs.getInt("large_groups_to_train"));
+                    return leakage;
+                })
+                .optional().orElse(null);
     }
 }

@@ -16,7 +16,7 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
                       List<ApprovalSummary> approvals, RunMetrics metrics, List<Evaluation> evaluations,
                       Decision decision,
-                      List<ArtifactSummary> artifacts, Serving serving) {
+                      List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> leakage) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }

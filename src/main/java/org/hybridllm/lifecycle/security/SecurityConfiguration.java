@@ -127,6 +127,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         // the API's rule for the same action, on the console's form
                         .requestMatchers(HttpMethod.POST, "/console/runs/*/resume").hasAnyRole("ENGINEER", "ADMIN")
+                        .requestMatchers("/console/datasets/**").hasAnyRole("ENGINEER", "REVIEWER", "ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage(LOGIN_PAGE).defaultSuccessUrl("/console", false))
                 .logout(logout -> logout.logoutSuccessUrl(LOGIN_PAGE + "?logout"))

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository.IdealOutput;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 class DatasetBuilderTest {
 
@@ -71,8 +74,7 @@ class DatasetBuilderTest {
         for (int i = 1; i <= 200; i++) {
             String ideal = i % 10 == 0 ? "not an object" : "{\"action\":\"refund\",\"n\":" + i + "}";
             String rejected = i % 3 == 0 ? "{\"action\":\"cancel\"}" : null;
-            rows.add(new IdealOutput(i, i, "Ticket number " + i + ", mail me at a" + i + "@example.com", ideal,
-                    rejected));
+            rows.add(new IdealOutput(i, i, words(i) + ", mail me at a" + i + "@example.com", ideal, rejected));
         }
         DatasetBuilder.OutputCheck objectsOnly = output -> output.startsWith("{");
         DatasetBuilder.InMemory built = new DatasetBuilder(0.1, 0.2).build(rows, List.of(), objectsOnly, 11);
@@ -123,7 +125,7 @@ class DatasetBuilderTest {
     void splitIsStratifiedAndTheSameForTheSameSeed() {
         List<IdealOutput> rows = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            rows.add(new IdealOutput(i, i, "ticket number " + i + " about " + (i % 2 == 0 ? "money" : "parcels"),
+            rows.add(new IdealOutput(i, i, words(i) + " about " + (i % 2 == 0 ? "money" : "parcels"),
                     i % 2 == 0 ? "billing" : "shipping"));
         }
         DatasetBuilder builder = new DatasetBuilder(0.15, 0.15);
@@ -138,6 +140,60 @@ class DatasetBuilderTest {
         assertThat(a.split().testIds()).containsExactly(a.test().stream()
                 .mapToLong(DatasetBuilder.Example::feedbackId).toArray());
         assertThat(a.split().labelDistribution()).containsEntry("billing", 50).containsEntry("shipping", 50);
+    }
+
+    /**
+     * A family of 40 near-identical texts (a digit apart) among 300 unrelated ones: each pair of a text and its
+     * near-duplicate lands in one split, and the family, too large for a held-out split, goes to train, whole.
+     */
+    @Test
+    void nearDuplicatesShareASplitAndALargeFamilyGoesToTrain() {
+        List<IdealOutput> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(new IdealOutput(i, i, words(i), i % 2 == 0 ? "billing" : "shipping"));
+        }
+        for (int i = 0; i < 60; i++) { // pairs: a text and the same with one word more
+            String text = words(1000 + i);
+            rows.add(new IdealOutput(400 + 2 * i, 400 + 2 * i, text, "billing"));
+            rows.add(new IdealOutput(401 + 2 * i, 401 + 2 * i, text + " thanks", "billing"));
+        }
+        for (int i = 0; i < 40; i++) {
+            rows.add(new IdealOutput(600 + i, 600 + i, "The parcel for order 1234" + (i % 10) + " arrived broken, "
+                    + "the box was crushed and the lamp inside is shattered, please send a new one " + i, "shipping"));
+        }
+        DatasetBuilder.InMemory built = new DatasetBuilder(0.15, 0.15).build(rows, List.of("billing", "shipping"), 5);
+        Map<Long, String> splitOf = new HashMap<>();
+        built.train().forEach(e -> splitOf.put(e.feedbackId(), "train"));
+        built.validation().forEach(e -> splitOf.put(e.feedbackId(), "validation"));
+        built.test().forEach(e -> splitOf.put(e.feedbackId(), "test"));
+        for (int i = 0; i < 60; i++) {
+            assertThat(splitOf.get(401L + 2 * i)).as("pair %d", i).isEqualTo(splitOf.get(400L + 2 * i));
+        }
+        assertThat(IntStream.range(0, 60).mapToObj(i -> splitOf.get(400L + 2 * i)))
+                .contains("test", "train"); // pairs are held out too
+        for (int i = 0; i < 40; i++) {
+            assertThat(splitOf.get(600L + i)).as("family member %d", i).isEqualTo("train");
+        }
+        DatasetBuilder.NearDuplicateReport report = built.split().nearDuplicates();
+        assertThat(report.groups()).isEqualTo(61);
+        assertThat(report.groupedRows()).isEqualTo(160);
+        assertThat(report.largeGroupsToTrain()).isEqualTo(1);
+        assertThat(report.testRowsWithTrainNeighbour()).isZero();
+        // 15 % of each stratum (billing 270 rows: 41, shipping 190: 29 of which none from the family), whole groups
+        assertThat(built.test()).hasSize(70);
+    }
+
+    /** Eight words drawn with the seed: texts of different seeds share next to no 5-character shingles. */
+    private static String words(int seed) {
+        String[] vocabulary = {"invoice", "parcel", "refund", "login", "crashed", "yesterday", "twice", "account",
+                "delivery", "broken", "password", "charged", "printer", "monthly", "upgrade", "missing", "courier",
+                "subscription", "voucher", "screen"};
+        Random random = new Random(seed);
+        StringBuilder text = new StringBuilder();
+        for (int w = 0; w < 8; w++) {
+            text.append(w == 0 ? "" : " ").append(vocabulary[random.nextInt(vocabulary.length)]);
+        }
+        return text.toString();
     }
 
     @Test
