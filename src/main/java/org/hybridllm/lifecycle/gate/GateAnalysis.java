@@ -36,7 +36,7 @@ final class GateAnalysis {
     }
 
     /**
-     * @param clusterKeys one per test example, or null (each example its own unit)
+     * @param clusterKeys one per test example, or null / empty (each example its own unit)
      * @param evalSet     champion and candidate on the curated set, or null
      */
     record Inputs(String metric, List<ExampleOutcome> champion, List<ExampleOutcome> candidate,
@@ -148,7 +148,7 @@ final class GateAnalysis {
     }
 
     private static String[] clusterKeys(List<String> keys, int n, List<String> warnings) {
-        if (keys == null) {
+        if (keys == null || keys.isEmpty()) {
             return null;
         }
         if (keys.size() != n) {

@@ -9,6 +9,9 @@ import java.util.List;
  */
 public interface TestSplitClusters {
 
-    /** One key per test example, in the order the test split lists them. */
+    /**
+     * One key per test example, in the order the test split lists them (a null key: the example stands alone); an
+     * empty list when the split has no cluster keys, each example then being its own cluster.
+     */
     List<String> keys(long datasetVersionId);
 }
