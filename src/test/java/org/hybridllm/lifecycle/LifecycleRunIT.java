@@ -88,7 +88,8 @@ class LifecycleRunIT {
                 "lifecycle.prototype.evaluate-prompts", "lifecycle.feedback.summarise",
                 "lifecycle.decide.evaluate-champion", "lifecycle.decide.record",
                 "lifecycle.dataset.build", "lifecycle.finetune.submit", "lifecycle.finetune.register-model",
-                "lifecycle.evaluate.compare", "lifecycle.promote.set-champion", "lifecycle.run.finish");
+                "lifecycle.evaluate.compare", "lifecycle.gate.compute", "lifecycle.gate.record",
+                "lifecycle.promote.set-champion", "lifecycle.run.finish");
 
         // Postgres: approval decided by the reviewer, once
         Map<String, Object> approval = jdbc.sql(""
@@ -307,7 +308,8 @@ class LifecycleRunIT {
                 .params(runId, "lifecycle.dataset.build@r1").query(Boolean.class).single()).isTrue();
         assertThat(jdbc.sql("select stage from run_stage where run_id = ? and stage like '%@r1' order by completed_at")
                 .param(runId).query(String.class).list()).containsExactly("lifecycle.dataset.build@r1",
-                "lifecycle.finetune.submit@r1", "lifecycle.finetune.register-model@r1", "lifecycle.evaluate.compare@r1");
+                "lifecycle.finetune.submit@r1", "lifecycle.finetune.register-model@r1", "lifecycle.evaluate.compare@r1",
+                "lifecycle.gate.compute@r1", "lifecycle.gate.record@r1");
         assertThat(jdbc.sql("select status || ':' || change_target from approval where id = ?")
                 .param(UUID.fromString(firstApproval)).query(String.class).single()).isEqualTo("CHANGES_REQUESTED:DATASET");
 

@@ -17,8 +17,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The main process's paths that end without a review, on the real engine: the decide gateway's "keep prompting"
- * branch, and the evaluate gateway's "not better" branch. A candidate needs a gain no model reaches here
- * (lifecycle.evaluation.minimum-gain = 1), so it never beats the champion.
+ * branch, and the gate's "keep champion" branch. A candidate needs a gain no model reaches here
+ * (lifecycle.evaluation.minimum-gain = 1): the whole CI of the difference lies below it, so the promotion gate
+ * keeps the champion.
  */
 @AppTest
 @TestPropertySource(properties = "lifecycle.evaluation.minimum-gain=1.0")

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stage "re-prompt and evaluate": the fine-tuned candidate with its short prompt against the current champion
- * (model + prompt), both on the held-out test split of the run's dataset version.
+ * (model + prompt), both on the held-out test split of the run's dataset version, and both on the curated set. It
+ * only evaluates: whether the candidate is better is the gate stage's question (gate.ComputeGateWorker).
  */
 @Component
 public class CompareWithChampionWorker {
@@ -45,7 +46,7 @@ public class CompareWithChampionWorker {
                            double championAccuracy, Double championMacroF1, double candidateAccuracy,
                            Double candidateMacroF1,
                            double championPromptTokensPerCall, double candidatePromptTokensPerCall,
-                           int testExamples, boolean candidateBeatsChampion, long championModelVersionId,
+                           int testExamples, long championModelVersionId,
                            long championPromptVersionId) {
     }
 
@@ -60,12 +61,11 @@ public class CompareWithChampionWorker {
     private final StageExecutor stages;
     private final AuditLog audit;
     private final ObjectMapper json;
-    private final double minimumGain;
 
     public CompareWithChampionWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
                                      DatasetRepository datasets, ModelRegistry models, ArtifactStore artifacts,
                                      Evaluator evaluator, EvalResults evalResults, StageExecutor stages,
-                                     AuditLog audit, ObjectMapper json, EvaluationProperties properties) {
+                                     AuditLog audit, ObjectMapper json) {
         this.evalResults = evalResults;
         this.runs = runs;
         this.useCases = useCases;
@@ -77,7 +77,6 @@ public class CompareWithChampionWorker {
         this.stages = stages;
         this.audit = audit;
         this.json = json;
-        this.minimumGain = properties.minimumGain();
     }
 
     @JobWorker(type = "lifecycle.evaluate.compare")
@@ -132,16 +131,15 @@ public class CompareWithChampionWorker {
             EvalRunSummary championResult = evaluator.record(runId, Evaluator.Role.CHAMPION, evalSet, championScored);
             EvalRunSummary candidateResult = evaluator.record(runId, Evaluator.Role.CANDIDATE, evalSet,
                     candidateScored);
-            boolean better = candidateResult.primary() > championResult.primary() + minimumGain;
             audit.record(AuditLog.SYSTEM, "CANDIDATE_EVALUATED", "eval_run", candidateResult.evalRunId(), runId,
                     Map.of("primaryMetric", candidateResult.primaryMetric(), "championAccuracy", championResult.primary(),
-                            "candidateAccuracy", candidateResult.primary(), "candidateBeatsChampion", better,
+                            "candidateAccuracy", candidateResult.primary(),
                             "championModelVersionId", champion.modelVersionId(),
                             "championPromptVersionId", champion.promptVersionId()));
             return new Compared(championResult.evalRunId(), candidateResult.evalRunId(),
                     candidateResult.primaryMetric(), championResult.primary(), championResult.macroF1(),
                     candidateResult.primary(), candidateResult.macroF1(),
-                    championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(), better,
+                    championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(),
                     champion.modelVersionId(), champion.promptVersionId());
         };
     }

@@ -3,6 +3,7 @@ package org.hybridllm.lifecycle.evaluate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,12 +160,60 @@ public class EvalResults {
      * (a stage reuses them rather than asking the model the same questions again).
      */
     public Optional<List<String>> outputs(UUID runId, String evalSet, long modelVersionId, long promptVersionId) {
-        Optional<Long> evalRun = jdbc.sql("""
+        return latestEvalRun(runId, evalSet, modelVersionId, promptVersionId).map(id -> jdbc.sql("select output from eval_example_result where eval_run_id = ? order by position")
+                .param(id).query(String.class).list());
+    }
+
+    /**
+     * One example of an evaluation run as a paired comparison reads it: its expected output, its part in the primary
+     * metric ({@code passed}, {@code value}: 1/0 or a share), every scorer's verdict, and what the call took.
+     */
+    public record ExampleOutcome(int position, String expected, boolean passed, Double value,
+                                 List<Map<String, Object>> verdicts, Double latencyMs, BigDecimal costUsd) {
+    }
+
+    /** Every example of an evaluation run, in example order (champion and candidate pair by position). */
+    public List<ExampleOutcome> exampleOutcomes(long evalRunId) {
+        return jdbc.sql("""
+                        select position, expected, passed, value, verdicts, latency_ms, cost_usd
+                        from eval_example_result where eval_run_id = ? order by position""")
+                .param(evalRunId)
+                .query((rs, i) -> {
+                    BigDecimal value = rs.getBigDecimal("value");
+                    BigDecimal latency = rs.getBigDecimal("latency_ms");
+                    return new ExampleOutcome(rs.getInt("position"), rs.getString("expected"),
+                            rs.getBoolean("passed"), value == null ? null : value.doubleValue(),
+                            read(rs.getString("verdicts"), VERDICTS), latency == null ? null : latency.doubleValue(),
+                            rs.getBigDecimal("cost_usd"));
+                })
+                .list();
+    }
+
+    /** An evaluation run's summary: what was evaluated, on how many examples, and its primary metric. */
+    public Optional<EvalRunSummary> summary(long evalRunId) {
+        return jdbc.sql("""
+                        select id, model_version_id, prompt_version_id, examples, primary_metric, primary_value,
+                               macro_f1, prompt_tokens
+                        from eval_run where id = ?""")
+                .param(evalRunId)
+                .query((rs, i) -> {
+                    BigDecimal macroF1 = rs.getBigDecimal("macro_f1");
+                    int examples = rs.getInt("examples");
+                    return new EvalRunSummary(rs.getLong("id"), rs.getLong("model_version_id"),
+                            rs.getLong("prompt_version_id"), examples, rs.getString("primary_metric"),
+                            rs.getBigDecimal("primary_value").doubleValue(),
+                            macroF1 == null ? null : macroF1.doubleValue(),
+                            examples == 0 ? 0 : (double) rs.getLong("prompt_tokens") / examples);
+                })
+                .optional();
+    }
+
+    /** The run's latest evaluation of a model + prompt on a set (e.g. the curated set), if it has one. */
+    public Optional<Long> latestEvalRun(UUID runId, String evalSet, long modelVersionId, long promptVersionId) {
+        return jdbc.sql("""
                         select id from eval_run where run_id = ? and eval_set = ? and model_version_id = ?
                            and prompt_version_id = ? order by id desc limit 1""")
                 .params(runId, evalSet, modelVersionId, promptVersionId).query(Long.class).optional();
-        return evalRun.map(id -> jdbc.sql("select output from eval_example_result where eval_run_id = ? order by position")
-                .param(id).query(String.class).list());
     }
 
     /** How many examples the candidate failed. */

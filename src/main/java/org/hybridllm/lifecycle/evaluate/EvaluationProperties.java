@@ -4,8 +4,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param minimumGain how much more accuracy on the test split than the champion a candidate needs to be offered
- *                    for promotion
+ * @param minimumGain the default gain on the primary metric the promotion gate asks of a candidate (a use case's
+ *                    own {@code minimumGain} overrides it)
  */
 @ConfigurationProperties("lifecycle.evaluation")
 public record EvaluationProperties(@DefaultValue("0.0") double minimumGain) {

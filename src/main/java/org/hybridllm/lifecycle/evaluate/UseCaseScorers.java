@@ -25,12 +25,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class UseCaseScorers implements ScorerValidation {
 
-    static final String EQUALS = "equals";
-    static final String JSON_SCHEMA = "json-schema";
-    static final String FIELD_MATCH = "field-match";
-    static final String SIMILAR = "similar";
-    static final String LLM_RUBRIC = "llm-rubric";
-    static final String PAIRWISE = "pairwise";
+    public static final String EQUALS = "equals";
+    public static final String JSON_SCHEMA = "json-schema";
+    public static final String FIELD_MATCH = "field-match";
+    public static final String SIMILAR = "similar";
+    public static final String LLM_RUBRIC = "llm-rubric";
+    public static final String PAIRWISE = "pairwise";
     private static final Set<String> JUDGED = Set.of(LLM_RUBRIC, PAIRWISE);
 
     private final Scorers scorers;

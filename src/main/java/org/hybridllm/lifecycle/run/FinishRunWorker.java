@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class FinishRunWorker {
 
-    /** Job input: the end's outcome (an input mapping of each finish task) and the failure, where known. */
+    /**
+     * Job input: the end's outcome (an input mapping of each finish task) and the failure, where known; for
+     * INCONCLUSIVE, the gate's reasons (how many more examples would be needed).
+     */
     public record FinishInput(UUID runId, RunOutcome outcome, String failureReason) {
     }
 
@@ -43,6 +46,8 @@ public class FinishRunWorker {
             // error events carry no variables across a call activity: the failed stage recorded why in the audit
             reason = failureReason != null ? failureReason : audit.lastStageFailure(runId)
                     .orElse(outcome == RunOutcome.FINE_TUNE_FAILED ? "Fine-tuning failed" : null);
+        } else if (outcome == RunOutcome.INCONCLUSIVE) {
+            reason = failureReason;
         }
         runs.finish(runId, outcome, reason);
         Map<String, Object> details = new LinkedHashMap<>();

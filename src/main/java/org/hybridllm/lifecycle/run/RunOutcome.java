@@ -5,6 +5,11 @@ public enum RunOutcome {
     PROMOTED(RunStatus.COMPLETED),
     KEEP_PROMPTING(RunStatus.COMPLETED),
     CHAMPION_KEPT(RunStatus.COMPLETED),
+    /**
+     * The promotion gate could not tell the candidate from the champion on the test split: nothing promoted, the
+     * run's reason says how many more examples would be needed.
+     */
+    INCONCLUSIVE(RunStatus.COMPLETED),
     /** The champion meets the target, or no feedback arrived since its dataset: nothing trained. */
     NOTHING_TO_DO(RunStatus.COMPLETED),
     /**

@@ -122,6 +122,14 @@ public class RunQueries {
         }
     }
 
+    private Map<String, Object> jsonObject(String text) {
+        try {
+            return json.readValue(text, new TypeReference<>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("gate_result.details is not JSON", e);
+        }
+    }
+
     private RunView view(LifecycleRun run) {
         UUID id = run.id();
         List<RunView.Stage> stages = jdbc.sql("""
@@ -203,9 +211,12 @@ public class RunQueries {
                         List.of((Long[]) rs.getArray("parents").getArray())))
                 .list();
         stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
+        Map<String, Object> gate = jdbc.sql("""
+                        select details::text from gate_result where run_id = ? order by revision desc, id desc limit 1""")
+                .param(id).query(String.class).optional().map(this::jsonObject).orElse(null);
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
-                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id));
+                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate);
     }
 
     /** The dataset version the run's dataset stage built (not one it reused), if it built one. */

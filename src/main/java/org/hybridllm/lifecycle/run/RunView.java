@@ -9,14 +9,17 @@ import java.math.BigDecimal;
 
 /**
  * GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. {@code requesterVerified} is false for
- * a run started through the engine: {@code startedBy} is then only what its client claimed.
+ * a run started through the engine: {@code startedBy} is then only what its client claimed. {@code failureReason}
+ * also says why an INCONCLUSIVE run could not decide. {@code gate}: the promotion gate's latest verdict with its
+ * statistics (gate_result.details; null before the gate stage).
  */
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
                       List<ApprovalSummary> approvals, RunMetrics metrics, List<Evaluation> evaluations,
                       Decision decision,
-                      List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> leakage) {
+                      List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> leakage,
+                      Map<String, Object> gate) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }

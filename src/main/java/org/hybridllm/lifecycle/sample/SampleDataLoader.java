@@ -154,14 +154,14 @@ public class SampleDataLoader implements ApplicationRunner {
             return new UseCaseRepository.NewUseCase(useCaseKey, "Support-ticket routing",
                     "Route each customer support ticket to the team that handles it.",
                     new OutputContract(1, TaskKind.CLASSIFICATION, labels, null, null, null, null, null), 0.90, 400,
-                    0.03, "local", MiniLmEmbeddings.MODEL_NAME, null);
+                    0.03, "local", MiniLmEmbeddings.MODEL_NAME, null, null);
         }
         SampleUseCase sample = read(folder + "use-case.json", new TypeReference<SampleUseCase>() { });
         return new UseCaseRepository.NewUseCase(useCaseKey, sample.name(), sample.description(),
                 new OutputContract(1, sample.task(), List.of(), sample.outputSchema(), sample.fieldRules(),
                         sample.rubric(), sample.scorers(), null),
                 sample.targetQuality(), sample.minLabelledExamples(), sample.plateauDelta(), "local",
-                MiniLmEmbeddings.MODEL_NAME, null);
+                MiniLmEmbeddings.MODEL_NAME, null, null);
     }
 
     /** A text as it is, a JSON object as its compact text (the form outputs are stored in); null stays null. */

@@ -5,7 +5,8 @@ package org.hybridllm.lifecycle.statistics;
  * {@code alpha} (two-sided), and how many examples a wanted improvement needs.
  *
  * @param rate   the planning rate the calculation rests on: the discordant rate ψ for paired proportions, the
- *               champion's pass rate for two proportions
+ *               champion's pass rate for two proportions, the standard deviation of the paired differences for
+ *               paired means
  * @param effect the minimum detectable improvement in pass rate (absolute), or {@code null} when no improvement
  *               the rate allows is detectable at this size (paired: none up to ψ; two proportions: none up to 1)
  */
@@ -15,7 +16,9 @@ public record DetectableEffect(Design design, int examples, double rate, double 
         /** Both models on the same examples, compared by McNemar's test. */
         PAIRED_PROPORTIONS,
         /** Two independent samples of {@code examples} each. */
-        TWO_PROPORTIONS
+        TWO_PROPORTIONS,
+        /** Both models on the same examples, a score per example (not pass/fail): the paired mean difference. */
+        PAIRED_MEANS
     }
 
     /** Whether the test set is too small to detect {@code minimumGain}: the gate's warning. */
@@ -29,6 +32,7 @@ public record DetectableEffect(Design design, int examples, double rate, double 
             case PAIRED_PROPORTIONS -> MinimumDetectableEffect.pairedExamplesNeeded(wantedEffect, rate, alpha, power);
             case TWO_PROPORTIONS -> MinimumDetectableEffect.twoProportionsExamplesNeeded(wantedEffect, rate, alpha,
                     power);
+            case PAIRED_MEANS -> MinimumDetectableEffect.pairedMeansExamplesNeeded(wantedEffect, rate, alpha, power);
         };
     }
 

@@ -12,6 +12,9 @@ import org.hybridllm.lifecycle.statistics.DetectableEffect.Design;
  * z<sub>power</sub>·√(ψ − δ²)]² / δ², with ψ the discordant rate and δ the difference in pass rates.</li>
  * <li>Two independent proportions, Cohen (1988, ch. 6) arcsine effect h = 2·asin√p₂ − 2·asin√p₁: n per group =
  * 2·[(z<sub>1−α/2</sub> + z<sub>power</sub>) / h]², the same as statsmodels' {@code NormalIndPower}.</li>
+ * <li>Paired means (a score that is not pass/fail, e.g. a rubric's share of criteria met), the normal
+ * approximation of the paired t-test: n = [(z<sub>1−α/2</sub> + z<sub>power</sub>)·σ<sub>d</sub> / δ]², with
+ * σ<sub>d</sub> the standard deviation of the paired differences (Chow, Shao &amp; Wang 2008, §3.1).</li>
  * </ul>
  */
 public final class MinimumDetectableEffect {
@@ -42,6 +45,23 @@ public final class MinimumDetectableEffect {
                 - zAlpha * Math.sqrt(discordantRate)
                 - zPower * Math.sqrt(Math.max(0, discordantRate - delta * delta)), 0, discordantRate);
         return new DetectableEffect(Design.PAIRED_PROPORTIONS, n, discordantRate, alpha, power, effect);
+    }
+
+    /** The paired-means design's MDE at {@code n} examples whose paired differences have standard deviation σ_d. */
+    public static DetectableEffect pairedMeans(int n, double differenceSd, double alpha, double power) {
+        requirePositive(n);
+        requireSd(differenceSd);
+        double effect = (zAlpha(alpha) + zPower(power)) * differenceSd / Math.sqrt(n);
+        return new DetectableEffect(Design.PAIRED_MEANS, n, differenceSd, alpha, power, effect);
+    }
+
+    /** Paired examples a mean difference {@code effect} > 0 needs when the differences have standard deviation σ_d. */
+    public static int pairedMeansExamplesNeeded(double effect, double differenceSd, double alpha, double power) {
+        requireSd(differenceSd);
+        if (!(effect > 0)) {
+            throw new IllegalArgumentException("a mean difference to detect must be positive, got " + effect);
+        }
+        return (int) Math.ceil(square((zAlpha(alpha) + zPower(power)) * differenceSd / effect));
     }
 
     /** Paired examples a difference {@code effect} (0 < effect ≤ ψ) needs. */
@@ -105,6 +125,12 @@ public final class MinimumDetectableEffect {
     private static void requireRate(double rate, String name) {
         if (!(rate > 0 && rate <= 1)) {
             throw new IllegalArgumentException(name + " must lie in (0, 1], got " + rate);
+        }
+    }
+
+    private static void requireSd(double sd) {
+        if (!(sd > 0) || Double.isInfinite(sd)) {
+            throw new IllegalArgumentException("the standard deviation of the differences must be positive, got " + sd);
         }
     }
 

@@ -108,6 +108,53 @@ public final class PairedBootstrap {
         return new DifferenceInterval(observed, low, high, level, resamples, unitCount, clusterKeys != null);
     }
 
+    /** The {@code quantile} (e.g. 0.95) of the values by R-7, R's and NumPy's default. */
+    public static double quantile(double quantile, double[] values) {
+        return new Percentile().withEstimationType(EstimationType.R_7).evaluate(values, quantile * 100);
+    }
+
+    /**
+     * The percentile bootstrap interval of the difference of a quantile (e.g. 0.95 for latency p95) between the
+     * candidate's and the champion's values on the same examples: pairs are drawn with replacement, the quantile
+     * (R-7) of each side computed on the drawn pairs. At least {@link #MINIMUM_RESAMPLES} resamples.
+     */
+    public static DifferenceInterval quantileDifferenceCi(double[] candidate, double[] champion, double quantile,
+            int resamples, long seed, double level) {
+        Objects.requireNonNull(candidate, "candidate");
+        Objects.requireNonNull(champion, "champion");
+        if (candidate.length != champion.length || candidate.length == 0) {
+            throw new IllegalArgumentException("paired values need the same, positive number of examples, got "
+                    + candidate.length + " and " + champion.length);
+        }
+        if (resamples < MINIMUM_RESAMPLES) {
+            throw new IllegalArgumentException(
+                    "the gate's bootstrap needs at least " + MINIMUM_RESAMPLES + " resamples, got " + resamples);
+        }
+        if (!(quantile > 0 && quantile < 1) || !(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("quantile and level must lie strictly between 0 and 1");
+        }
+        Percentile percentile = new Percentile().withEstimationType(EstimationType.R_7);
+        double observed = percentile.evaluate(candidate, quantile * 100) - percentile.evaluate(champion, quantile * 100);
+        int n = candidate.length;
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] drawnCandidate = new double[n];
+        double[] drawnChampion = new double[n];
+        double[] differences = new double[resamples];
+        for (int r = 0; r < resamples; r++) {
+            for (int i = 0; i < n; i++) {
+                int drawn = random.nextInt(n);
+                drawnCandidate[i] = candidate[drawn];
+                drawnChampion[i] = champion[drawn];
+            }
+            differences[r] = percentile.evaluate(drawnCandidate, quantile * 100)
+                    - percentile.evaluate(drawnChampion, quantile * 100);
+        }
+        percentile.setData(differences);
+        double tail = (1 - level) / 2;
+        return new DifferenceInterval(observed, percentile.evaluate(tail * 100), percentile.evaluate((1 - tail) * 100),
+                level, resamples, n, false);
+    }
+
     private static double[][] perExample(double[] candidate, double[] champion) {
         double[] sums = new double[candidate.length];
         double[] counts = new double[candidate.length];

@@ -68,6 +68,8 @@ public class UseCaseController {
      * @param task            CLASSIFICATION (default), EXTRACTION or GENERATION
      * @param targetAccuracy  the target on the task kind's primary metric (accuracy, strict record match, ...)
      * @param evalExamples    the held-out evaluation set prompt versions are scored on (a run needs at least one)
+     * @param minimumGain     the gain on the primary metric the promotion gate asks of a candidate (0..1; absent:
+     *                        the configured default)
      */
     public record CreateUseCaseRequest(
             @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}",
@@ -87,7 +89,8 @@ public class UseCaseController {
             @Size(max = 100) String provider,
             @NotBlank @Size(max = 200) String baseModel,
             @Size(max = 100) String fineTuner,
-            @Size(max = 10_000) List<@Valid @NotNull EvalExampleRequest> evalExamples) {
+            @Size(max = 10_000) List<@Valid @NotNull EvalExampleRequest> evalExamples,
+            @DecimalMin("0.0") @DecimalMax("1.0") Double minimumGain) {
     }
 
     private final UseCaseRepository useCases;
@@ -138,7 +141,7 @@ public class UseCaseController {
         UseCaseRepository.NewUseCase newUseCase = new UseCaseRepository.NewUseCase(request.key(), request.name(),
                 request.description(), contract, request.targetAccuracy(), request.minLabelledExamples(),
                 request.plateauDelta() == null ? 0.02 : request.plateauDelta(), provider, request.baseModel(),
-                request.fineTuner());
+                request.fineTuner(), request.minimumGain());
         UseCase created;
         try {
             created = transaction.execute(status -> {

@@ -41,6 +41,22 @@ class MinimumDetectableEffectTest {
     }
 
     @Test
+    void pairedMeansFollowTheNormalApproximationOfThePairedTTest() {
+        // (z.975 + z.80)² = (1.95996 + 0.84162)² = 7.84887, the constant of every 5 %/80 % sample-size table:
+        // Cohen's d = δ/σ_d = .5 → 7.84887 / .25 = 31.40 → 32 pairs (G*Power's paired t-test, exact t: 34)
+        assertThat(MinimumDetectableEffect.pairedMeansExamplesNeeded(0.5, 1.0, 0.05, 0.8)).isEqualTo(32);
+        // d = .2 → 196.2 → 197; d = .8 → 12.26 → 13
+        assertThat(MinimumDetectableEffect.pairedMeansExamplesNeeded(0.2, 1.0, 0.05, 0.8)).isEqualTo(197);
+        assertThat(MinimumDetectableEffect.pairedMeansExamplesNeeded(0.08, 0.1, 0.05, 0.8)).isEqualTo(13);
+
+        DetectableEffect atThirtyTwo = MinimumDetectableEffect.pairedMeans(32, 0.3, 0.05, 0.8);
+        assertThat(atThirtyTwo.effect()).isCloseTo(2.80158 * 0.3 / Math.sqrt(32), within(1e-4));
+        assertThat(atThirtyTwo.examplesNeeded(atThirtyTwo.effect())).isBetween(32, 33);
+        assertThatThrownBy(() -> MinimumDetectableEffect.pairedMeans(32, 0, 0.05, 0.8))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSixtyExampleUseCaseCannotDetectASmallGain() {
         DetectableEffect sixty = MinimumDetectableEffect.pairedProportions(60, 0.3, 0.05, 0.8);
 

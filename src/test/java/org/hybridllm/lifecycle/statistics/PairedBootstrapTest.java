@@ -108,6 +108,24 @@ class PairedBootstrapTest {
     }
 
     @Test
+    void aQuantileDifferenceIsTheDifferenceOfTheTwoR7QuantilesWithAnIntervalAroundIt() {
+        double[] champion = new double[100];
+        double[] candidate = new double[100];
+        for (int i = 0; i < 100; i++) {
+            champion[i] = i + 1;          // 1..100: p95 by R-7 = 1 + 0.95·99 = 95.05
+            candidate[i] = 2 * (i + 1);   // 2..200: p95 = 190.1
+        }
+        DifferenceInterval p95 = PairedBootstrap.quantileDifferenceCi(candidate, champion, 0.95, 10_000, 7, 0.95);
+
+        assertThat(p95.difference()).isCloseTo(95.05, within(1e-9));
+        assertThat(p95.low()).isLessThan(95.05).isGreaterThan(80);
+        assertThat(p95.high()).isGreaterThan(95.05).isLessThanOrEqualTo(100);
+        assertThat(PairedBootstrap.quantileDifferenceCi(candidate, champion, 0.95, 10_000, 7, 0.95)).isEqualTo(p95);
+        assertThatThrownBy(() -> PairedBootstrap.quantileDifferenceCi(candidate, champion, 0.95, 100, 7, 0.95))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesFewerThanTenThousandResamplesAndUnpairedInput() {
         double[] scores = {1, 0, 1};
 

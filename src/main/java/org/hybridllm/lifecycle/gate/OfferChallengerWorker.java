@@ -1,4 +1,4 @@
-package org.hybridllm.lifecycle.evaluate;
+package org.hybridllm.lifecycle.gate;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stage "evaluate", step 2: a candidate that beat the champion becomes the use case's challenger while it waits for
+ * Stage "gate", last step: a candidate the gate would promote becomes the use case's challenger while it waits for
  * its review, so a canary share can be routed to it. Not recorded in the stage ledger on purpose: a resumed run
  * passes here again and offers its candidate again (the challenger is cleared when a run is interrupted), an
  * idempotent upsert.
@@ -38,7 +38,7 @@ public class OfferChallengerWorker {
         this.transaction = transaction;
     }
 
-    @JobWorker(type = "lifecycle.evaluate.offer-challenger")
+    @JobWorker(type = "lifecycle.gate.offer-challenger")
     public Offered offer(@VariablesAsType OfferInput input) {
         return transaction.execute(status -> {
             long useCaseId = runs.find(input.runId()).orElseThrow().useCaseId();
