@@ -3,6 +3,7 @@ package org.hybridllm.lifecycle.evaluate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,12 +75,45 @@ public class EvalResults {
      * (a stage reuses them rather than asking the model the same questions again).
      */
     public Optional<List<String>> outputs(UUID runId, String evalSet, long modelVersionId, long promptVersionId) {
-        Optional<Long> evalRun = jdbc.sql("""
+        return latestEvalRun(runId, evalSet, modelVersionId, promptVersionId).map(id -> jdbc.sql("select output from eval_example_result where eval_run_id = ? order by position")
+                .param(id).query(String.class).list());
+    }
+
+    /** The run's latest evaluation of a model + prompt on a set, if it has one. */
+    public Optional<Long> latestEvalRun(UUID runId, String evalSet, long modelVersionId, long promptVersionId) {
+        return jdbc.sql("""
                         select id from eval_run where run_id = ? and eval_set = ? and model_version_id = ?
                            and prompt_version_id = ? order by id desc limit 1""")
                 .params(runId, evalSet, modelVersionId, promptVersionId).query(Long.class).optional();
-        return evalRun.map(id -> jdbc.sql("select output from eval_example_result where eval_run_id = ? order by position")
-                .param(id).query(String.class).list());
+    }
+
+    /**
+     * What a request cost and took in an evaluation run: its calls' cost over its examples (judge calls are the
+     * evaluation's own cost, not the model's: not counted), and the examples' p95 latency.
+     */
+    public ServingCost servingCost(long evalRunId) {
+        return jdbc.sql("""
+                        select r.examples, r.cost_usd, m.model,
+                               (select percentile_disc(0.95) within group (order by e.latency_ms)
+                                from eval_example_result e where e.eval_run_id = r.id) as p95
+                        from eval_run r
+                        left join lateral (select c.model from model_call c where c.eval_run_id = r.id
+                                           and c.purpose = 'EVALUATION' limit 1) m on true
+                        where r.id = ?""")
+                .param(evalRunId)
+                .query((rs, i) -> {
+                    int examples = rs.getInt("examples");
+                    BigDecimal cost = rs.getBigDecimal("cost_usd");
+                    BigDecimal p95 = rs.getBigDecimal("p95");
+                    String unknown = cost != null && examples > 0 ? null : examples == 0
+                            ? "eval run " + evalRunId + " has no examples"
+                            : "the provider did not price every call of eval run " + evalRunId + " (model "
+                            + rs.getString("model") + "): configure its prices";
+                    return new ServingCost(evalRunId, examples,
+                            unknown == null ? cost.doubleValue() / examples : null, unknown,
+                            p95 == null ? null : p95.doubleValue());
+                })
+                .single();
     }
 
     /** How many examples the candidate failed. */

@@ -9,14 +9,15 @@ import java.math.BigDecimal;
 
 /**
  * GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. {@code requesterVerified} is false for
- * a run started through the engine: {@code startedBy} is then only what its client claimed.
+ * a run started through the engine: {@code startedBy} is then only what its client claimed. {@code breakEven}: when
+ * the candidate's training pays back, as the evaluate stage computed it (null before that stage).
  */
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
                       List<ApprovalSummary> approvals, RunMetrics metrics, List<Evaluation> evaluations,
                       Decision decision,
-                      List<ArtifactSummary> artifacts, Serving serving) {
+                      List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> breakEven) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }

@@ -9,11 +9,12 @@ import org.hybridllm.lifecycle.provider.TaskKind;
 
 /**
  * A task being customised (e.g. support-ticket routing) with its task kind, output contract (latest version),
- * quality target on the kind's primary metric, and provider.
+ * quality target on the kind's primary metric, and provider. {@code monthlyRequests}: the volume its owner expects
+ * (null: not declared); break-even uses the gateway's measured traffic instead when there is any.
  */
 public record UseCase(long id, String key, String name, String description, TaskKind task, OutputContract contract,
                       double targetAccuracy, int minLabelledExamples, double plateauDelta, String provider,
-                      String baseModel, String fineTuner) {
+                      String baseModel, String fineTuner, Integer monthlyRequests) {
 
     /** The adapter that fine-tunes this use case's model: its own fine-tuner if set, else its provider. */
     public String fineTunerName() {
