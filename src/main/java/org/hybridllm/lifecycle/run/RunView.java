@@ -10,14 +10,16 @@ import java.math.BigDecimal;
 /**
  * GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. {@code requesterVerified} is false for
  * a run started through the engine: {@code startedBy} is then only what its client claimed. {@code breakEven}: when
- * the candidate's training pays back, as the evaluate stage computed it (null before that stage).
+ * the candidate's training pays back, as the evaluate stage computed it (null before that stage); its unknown
+ * values are written as nulls, their reasons in {@code breakEven.unknown}.
  */
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
                       OffsetDateTime finishedAt, List<Stage> stages, List<ApprovalSummary> pendingApprovals,
                       List<ApprovalSummary> approvals, RunMetrics metrics, List<Evaluation> evaluations,
                       Decision decision,
-                      List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> breakEven) {
+                      List<ArtifactSummary> artifacts, Serving serving,
+                      @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> breakEven) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }
