@@ -1,6 +1,5 @@
 package org.hybridllm.lifecycle.evaluate;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.hybridllm.lifecycle.feedback.FeedbackRepository;
@@ -24,19 +23,13 @@ public class RequestVolume {
     }
 
     private final FeedbackRepository interactions;
-    private final Clock clock;
 
     public RequestVolume(FeedbackRepository interactions) {
-        this(interactions, Clock.systemUTC());
-    }
-
-    RequestVolume(FeedbackRepository interactions, Clock clock) {
         this.interactions = interactions;
-        this.clock = clock;
     }
 
     public Volume monthly(UseCase useCase) {
-        long measured = interactions.gatewayRequestsSince(useCase.id(), OffsetDateTime.now(clock).minus(WINDOW));
+        long measured = interactions.gatewayRequestsSince(useCase.id(), OffsetDateTime.now().minus(WINDOW));
         if (measured > 0) {
             return new Volume(measured, MEASURED, null);
         }
