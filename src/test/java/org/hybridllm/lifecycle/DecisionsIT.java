@@ -3,7 +3,10 @@ package org.hybridllm.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.client.CamundaClient;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +37,8 @@ class DecisionsIT {
     JdbcClient jdbc;
     @Autowired
     SampleDataLoader sampleData;
+    @Autowired
+    CamundaClient camunda;
 
     LifecycleApi api;
 
@@ -132,6 +137,34 @@ class DecisionsIT {
                 .single()).as("nothing trained").isZero();
         assertThat(jdbc.sql("select count(*) from dataset_version where run_id = ?").param(next).query(Long.class)
                 .single()).isZero();
+    }
+
+    /** The deployed table on the engine: a prompt that meets quality, at high volume and costly calls. */
+    @Test
+    void theEngineFineTunesAPromptThatMeetsQualityAtHighVolumeAndCostAndNamesEveryFactor() throws Exception {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put("baselineAccuracy", 0.93);
+        variables.put("targetAccuracy", 0.90);
+        variables.put("labelledExamples", 800);
+        variables.put("minLabelledExamples", 100);
+        variables.put("promptPlateau", true);
+        variables.put("championFineTuned", false);
+        variables.put("championEvalSetAccuracy", 0.93);
+        variables.put("newLabelledExamples", 800);
+        variables.put("monthlyRequests", 250_000);
+        variables.put("volumeSource", "gateway-30d");
+        variables.put("championLatencyP95Ms", 140.0);
+        variables.put("championCostPerRequestUsd", 0.0021);
+        variables.put("highVolumeMonthlyRequests", 100_000);
+        variables.put("highLatencyP95Ms", 1000);
+        variables.put("highCostPerRequestUsd", 0.001);
+        String output = camunda.newEvaluateDecisionCommand().decisionId("fine-tune-decision").variables(variables)
+                .send().join().getDecisionOutput();
+        JsonNode result = new ObjectMapper().readTree(output);
+        assertThat(result.path("decision").asText()).isEqualTo("FINE_TUNE");
+        assertThat(result.path("rationale").asText()).contains("cuts the cost per request",
+                "quality gap -0.030", "800 labelled examples (minimum 100)", "prompt iterations plateaued",
+                "250000 requests/month (gateway-30d), high volume", "p95 140.0 ms", "$0.00210000/request, high");
     }
 
     private String pendingApproval(UUID run) {

@@ -150,7 +150,7 @@ class GateIT {
                        IntPredicate candidatePassed) {
         UseCase useCase = useCases.insert(new UseCaseRepository.NewUseCase(key, key, null,
                 new OutputContract(1, TaskKind.CLASSIFICATION, LABELS.stream().map(l -> new LabelSpec(l, l)).toList(),
-                        null, null, null, null, null), 0.9, 10, 0.02, "local", "all-MiniLM-L6-v2", null, minimumGain),
+                        null, null, null, null, null), 0.9, 10, 0.02, "local", "all-MiniLM-L6-v2", null, minimumGain, null),
                 "test");
         ModelVersion model = models.baseModel(useCase.id(), "local", "all-MiniLM-L6-v2");
         PromptVersion prompt = prompts.create(useCase.id(), PromptVersion.Purpose.PROTOTYPE,

@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -65,6 +66,28 @@ class LifecycleRunIT {
         assertThat(candidate).as("fine-tuned accuracy on the test split vs prompt-only baseline")
                 .isGreaterThan(baseline);
         assertThat(awaiting.path("decision").path("decision").asText()).isEqualTo("FINE_TUNE");
+        assertThat(awaiting.path("decision").path("rationale").asText()).as("names every factor with its value")
+                .contains("Factors: quality gap ", "labelled examples (minimum 400)",
+                        "30000 requests/month (declared)", "p95 ", "/request");
+
+        // break-even: the local trainer's wall time and the local calls' latencies at the compute-hour rate, at
+        // the sample's declared volume (its interactions were imported, not served by the gateway)
+        JsonNode breakEven = awaiting.path("breakEven");
+        assertThat(breakEven.path("trainingCostUsd").asDouble()).isPositive();
+        assertThat(breakEven.path("trainingCostBasis").asText()).contains("compute-hour of the local model");
+        assertThat(breakEven.path("monthlyRequests").asLong()).isEqualTo(30_000);
+        assertThat(breakEven.path("volumeSource").asText()).isEqualTo("declared");
+        assertThat(breakEven.path("championCostPerRequestUsd").asDouble()).isPositive();
+        assertThat(breakEven.path("candidateCostPerRequestUsd").asDouble()).isPositive();
+        assertThat(breakEven.path("savingPerRequestUsd").asDouble()).isCloseTo(
+                breakEven.path("championCostPerRequestUsd").asDouble()
+                        - breakEven.path("candidateCostPerRequestUsd").asDouble(), within(1e-12));
+        assertThat(breakEven.path("championLatencyP95Ms").asDouble()).isPositive();
+        assertThat(breakEven.path("candidateLatencyP95Ms").asDouble()).isPositive();
+        // the saving of local calls can go either way: a number, or null with its reason, never both
+        assertThat(breakEven.has("breakEvenRequests")).isTrue();
+        assertThat(breakEven.path("breakEvenRequests").isNull())
+                .isEqualTo(breakEven.path("unknown").has("breakEvenRequests"));
 
         // only a reviewer decides, and not on a run they started
         assertThat(api.decide(LifecycleApi.ENGINEER, approvalId, "APPROVE", null).getStatusCode().value())
@@ -243,6 +266,10 @@ class LifecycleRunIT {
                 "/api/approvals/" + UUID.randomUUID() + "/decision", Map.of("decision", "MAYBE"));
         assertThat(badDecision.getStatusCode().value()).isEqualTo(400);
         assertThat(badDecision.getBody().path("field").asText()).isEqualTo("decision");
+        var negativeVolume = api.call(LifecycleApi.ENGINEER, HttpMethod.PUT,
+                "/api/use-cases/" + SampleDataLoader.USE_CASE + "/monthly-requests", Map.of("monthlyRequests", -1));
+        assertThat(negativeVolume.getStatusCode().value()).isEqualTo(400);
+        assertThat(negativeVolume.getBody().path("field").asText()).isEqualTo("monthlyRequests");
         assertThat(jdbc.sql("select count(*) from lifecycle_run").query(Long.class).single()).isEqualTo(runsBefore);
     }
 

@@ -3,12 +3,16 @@ package org.hybridllm.lifecycle.decide;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hybridllm.lifecycle.evaluate.EvalResults;
 import org.hybridllm.lifecycle.evaluate.EvalRunSummary;
 import org.hybridllm.lifecycle.evaluate.Evaluator;
 import org.hybridllm.lifecycle.evaluate.LabelledExample;
+import org.hybridllm.lifecycle.evaluate.RequestVolume;
+import org.hybridllm.lifecycle.evaluate.ServingCost;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.model.ModelVersion;
@@ -34,8 +38,16 @@ public class EvaluateChampionWorker {
                                 double baselineAccuracy) {
     }
 
+    /**
+     * Job output: the champion's quality on the evaluation set, its p95 latency and cost per request there (null
+     * when unknown: an unpriced provider), the use case's monthly volume and where it comes from, and the
+     * thresholds above which the decision table calls volume, latency and cost high.
+     */
     public record ChampionEvaluated(long championModelVersionId, long championPromptVersionId,
-                                    boolean championFineTuned, double championEvalSetAccuracy, Long championEvalRunId) {
+                                    boolean championFineTuned, double championEvalSetAccuracy, Long championEvalRunId,
+                                    Double championLatencyP95Ms, Double championCostPerRequestUsd,
+                                    Long monthlyRequests, String volumeSource, long highVolumeMonthlyRequests,
+                                    double highLatencyP95Ms, BigDecimal highCostPerRequestUsd) {
     }
 
     private final RunRepository runs;
@@ -44,9 +56,16 @@ public class EvaluateChampionWorker {
     private final ModelRegistry models;
     private final Evaluator evaluator;
     private final StageExecutor stages;
+    private final EvalResults evalResults;
+    private final RequestVolume volumes;
+    private final DecisionProperties thresholds;
 
     public EvaluateChampionWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
-                           ModelRegistry models, Evaluator evaluator, StageExecutor stages) {
+                                  ModelRegistry models, Evaluator evaluator, StageExecutor stages,
+                                  EvalResults evalResults, RequestVolume volumes, DecisionProperties thresholds) {
+        this.evalResults = evalResults;
+        this.volumes = volumes;
+        this.thresholds = thresholds;
         this.runs = runs;
         this.useCases = useCases;
         this.prompts = prompts;
@@ -67,9 +86,13 @@ public class EvaluateChampionWorker {
         long promptId = champion.map(ModelAlias::promptVersionId).orElse(input.baselinePromptVersionId());
         ModelVersion model = models.get(modelId);
         boolean fineTuned = model.kind() == ModelVersion.Kind.FINE_TUNED;
+        RequestVolume.Volume volume = volumes.monthly(useCase);
         if (modelId == input.baseModelVersionId() && promptId == input.baselinePromptVersionId()) {
-            ChampionEvaluated measured = new ChampionEvaluated(modelId, promptId, fineTuned, input.baselineAccuracy(),
-                    null);
+            // measured by the prototype stage: its evaluation of the baseline tells the cost and latency too
+            ServingCost serving = evalResults.latestEvalRun(runId, EvaluatePromptsWorker.EVAL_SET, modelId, promptId)
+                    .map(evalResults::servingCost).orElse(null);
+            ChampionEvaluated measured = evaluated(modelId, promptId, fineTuned, input.baselineAccuracy(), null,
+                    serving, volume);
             return () -> measured;
         }
         List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()
@@ -78,7 +101,16 @@ public class EvaluateChampionWorker {
         return () -> {
             EvalRunSummary result = evaluator.record(runId, Evaluator.Role.CHAMPION, EvaluatePromptsWorker.EVAL_SET,
                     scored);
-            return new ChampionEvaluated(modelId, promptId, fineTuned, result.primary(), result.evalRunId());
+            return evaluated(modelId, promptId, fineTuned, result.primary(), result.evalRunId(),
+                    evalResults.servingCost(result.evalRunId()), volume);
         };
+    }
+
+    private ChampionEvaluated evaluated(long modelId, long promptId, boolean fineTuned, double accuracy,
+                                        Long evalRunId, ServingCost serving, RequestVolume.Volume volume) {
+        return new ChampionEvaluated(modelId, promptId, fineTuned, accuracy, evalRunId,
+                serving == null ? null : serving.latencyP95Ms(), serving == null ? null : serving.costPerRequestUsd(),
+                volume.monthlyRequests(), volume.source(), thresholds.highVolumeMonthlyRequests(),
+                thresholds.highLatencyP95Ms(), thresholds.highCostPerRequestUsd());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +29,10 @@ public class RecordDecisionWorker {
     public record DecisionInput(UUID runId, DecisionResult decisionResult, Double baselineAccuracy,
                                 Double targetAccuracy, Long labelledExamples, Long minLabelledExamples,
                                 Boolean promptPlateau, Integer promptIterations, Boolean championFineTuned,
-                                Double championEvalSetAccuracy, Long newLabelledExamples) {
+                                Double championEvalSetAccuracy, Long newLabelledExamples, Long monthlyRequests,
+                                String volumeSource, Double championLatencyP95Ms, Double championCostPerRequestUsd,
+                                Long highVolumeMonthlyRequests, Double highLatencyP95Ms,
+                                BigDecimal highCostPerRequestUsd) {
     }
 
     public record DecisionRecorded(String fineTuneDecision, String decisionRationale) {
@@ -68,6 +72,13 @@ public class RecordDecisionWorker {
         inputs.put("championFineTuned", input.championFineTuned());
         inputs.put("championEvalSetAccuracy", input.championEvalSetAccuracy());
         inputs.put("newLabelledExamples", input.newLabelledExamples());
+        inputs.put("monthlyRequests", input.monthlyRequests());
+        inputs.put("volumeSource", input.volumeSource());
+        inputs.put("championLatencyP95Ms", input.championLatencyP95Ms());
+        inputs.put("championCostPerRequestUsd", input.championCostPerRequestUsd());
+        inputs.put("highVolumeMonthlyRequests", input.highVolumeMonthlyRequests());
+        inputs.put("highLatencyP95Ms", input.highLatencyP95Ms());
+        inputs.put("highCostPerRequestUsd", input.highCostPerRequestUsd());
         jdbc.sql("""
                         insert into decision (run_id, decision, rationale, inputs, revision)
                         select ?, ?, ?, ?::jsonb, revision from lifecycle_run where id = ?""")

@@ -40,14 +40,15 @@ public class CompareWithChampionWorker {
 
     /**
      * Job output. The champion it was compared with (model + prompt) travels with the result, so promotion can
-     * check that it is still the champion (compare-and-set).
+     * check that it is still the champion (compare-and-set). {@code breakEven}: when the candidate's training
+     * pays back (process variable {@code breakEven}).
      */
     public record Compared(long championEvalRunId, long candidateEvalRunId, String primaryMetric,
                            double championAccuracy, Double championMacroF1, double candidateAccuracy,
                            Double candidateMacroF1,
                            double championPromptTokensPerCall, double candidatePromptTokensPerCall,
                            int testExamples, long championModelVersionId,
-                           long championPromptVersionId) {
+                           long championPromptVersionId, BreakEven breakEven) {
     }
 
     private final RunRepository runs;
@@ -61,11 +62,13 @@ public class CompareWithChampionWorker {
     private final StageExecutor stages;
     private final AuditLog audit;
     private final ObjectMapper json;
+    private final BreakEvens breakEvens;
 
     public CompareWithChampionWorker(RunRepository runs, UseCaseRepository useCases, PromptVersionRepository prompts,
                                      DatasetRepository datasets, ModelRegistry models, ArtifactStore artifacts,
                                      Evaluator evaluator, EvalResults evalResults, StageExecutor stages,
-                                     AuditLog audit, ObjectMapper json) {
+                                     AuditLog audit, ObjectMapper json, BreakEvens breakEvens) {
+        this.breakEvens = breakEvens;
         this.evalResults = evalResults;
         this.runs = runs;
         this.useCases = useCases;
@@ -140,7 +143,9 @@ public class CompareWithChampionWorker {
                     candidateResult.primaryMetric(), championResult.primary(), championResult.macroF1(),
                     candidateResult.primary(), candidateResult.macroF1(),
                     championResult.promptTokensPerCall(), candidateResult.promptTokensPerCall(), test.size(),
-                    champion.modelVersionId(), champion.promptVersionId());
+                    champion.modelVersionId(), champion.promptVersionId(),
+                    breakEvens.of(useCase, championResult.evalRunId(), candidateResult.evalRunId(),
+                            input.candidateModelVersionId()));
         };
     }
 }

@@ -216,6 +216,35 @@ public class EvalResults {
                 .params(runId, evalSet, modelVersionId, promptVersionId).query(Long.class).optional();
     }
 
+    /**
+     * What a request cost and took in an evaluation run: its calls' cost over its examples (judge calls are the
+     * evaluation's own cost, not the model's: not counted), and the examples' p95 latency.
+     */
+    public ServingCost servingCost(long evalRunId) {
+        return jdbc.sql("""
+                        select r.examples, r.cost_usd, m.model,
+                               (select percentile_disc(0.95) within group (order by e.latency_ms)
+                                from eval_example_result e where e.eval_run_id = r.id) as p95
+                        from eval_run r
+                        left join lateral (select c.model from model_call c where c.eval_run_id = r.id
+                                           and c.purpose = 'EVALUATION' limit 1) m on true
+                        where r.id = ?""")
+                .param(evalRunId)
+                .query((rs, i) -> {
+                    int examples = rs.getInt("examples");
+                    BigDecimal cost = rs.getBigDecimal("cost_usd");
+                    BigDecimal p95 = rs.getBigDecimal("p95");
+                    String unknown = cost != null && examples > 0 ? null : examples == 0
+                            ? "eval run " + evalRunId + " has no examples"
+                            : "the provider did not price every call of eval run " + evalRunId + " (model "
+                            + rs.getString("model") + "): configure its prices";
+                    return new ServingCost(evalRunId, examples,
+                            unknown == null ? cost.doubleValue() / examples : null, unknown,
+                            p95 == null ? null : p95.doubleValue());
+                })
+                .single();
+    }
+
     /** How many examples the candidate failed. */
     public long failures(long candidateEvalRunId) {
         return jdbc.sql("select count(*) from eval_example_result where eval_run_id = ? and not passed")

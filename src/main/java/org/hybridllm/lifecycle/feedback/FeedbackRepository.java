@@ -81,6 +81,17 @@ public class FeedbackRepository {
     }
 
     /**
+     * Requests the gateway served for the use case since {@code since}: its logged calls (they carry a call id).
+     * Interactions imported over REST, webhook or the samples are not counted: they are not traffic measured here.
+     */
+    public long gatewayRequestsSince(long useCaseId, OffsetDateTime since) {
+        return jdbc.sql("""
+                        select count(*) from interaction
+                        where use_case_id = ? and created_at >= ? and call_id is not null""")
+                .params(useCaseId, since).query(Long.class).single();
+    }
+
+    /**
      * Feedback, newest first, filtered by use case, by the prompt version that produced the output, and by run
      * (the feedback a run's dataset versions were built from); a null filter matches everything.
      */

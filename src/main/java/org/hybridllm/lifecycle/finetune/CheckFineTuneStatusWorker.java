@@ -92,6 +92,7 @@ public class CheckFineTuneStatusWorker {
                 : status.metrics());
         metrics.put("lossCurve", curve);
         metrics.put("evalLossCurve", evalCurve);
-        return new FineTuneStatus(status.state(), metrics, status.modelRef(), status.error(), status.servedModel());
+        return new FineTuneStatus(status.state(), metrics, status.modelRef(), status.error(), status.servedModel(),
+                status.trainingCost());
     }
 }

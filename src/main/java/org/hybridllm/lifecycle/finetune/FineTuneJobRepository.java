@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
+import org.hybridllm.lifecycle.provider.TrainingCost;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import org.hybridllm.lifecycle.api.Jsonb;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,7 +22,14 @@ public class FineTuneJobRepository {
             rs.getObject("run_id", UUID.class), rs.getLong("dataset_version_id"), rs.getString("provider"),
             rs.getString("base_model"), rs.getString("external_id"),
             FineTuneStatus.State.valueOf(rs.getString("status")), rs.getString("error"),
-            rs.getString("result_model_ref"), rs.getString("served_model"));
+            rs.getString("result_model_ref"), rs.getString("served_model"), trainingCost(rs));
+
+    private static TrainingCost trainingCost(ResultSet rs) throws SQLException {
+        BigDecimal seconds = rs.getBigDecimal("training_seconds");
+        return rs.getString("training_cost_basis") == null ? null : new TrainingCost(
+                rs.getBigDecimal("training_cost_usd"), seconds == null ? null : seconds.doubleValue(),
+                rs.getString("training_cost_basis"));
+    }
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -51,12 +62,15 @@ public class FineTuneJobRepository {
     }
 
     public void update(long id, FineTuneStatus status) {
+        TrainingCost cost = status.trainingCost();
         jdbc.sql("""
                         update fine_tune_job set status = ?, metrics = ?::jsonb, error = ?, result_model_ref = ?,
-                               served_model = ?, updated_at = now()
+                               served_model = ?, training_cost_usd = ?, training_seconds = ?,
+                               training_cost_basis = ?, updated_at = now()
                         where id = ?""")
                 .params(status.state().name(), Jsonb.write(json, status.metrics() == null ? Map.of() : status.metrics()),
-                        status.error(), status.modelRef(), status.servedModel(), id)
+                        status.error(), status.modelRef(), status.servedModel(), cost == null ? null : cost.usd(),
+                        cost == null ? null : cost.seconds(), cost == null ? null : cost.basis(), id)
                 .update();
     }
 

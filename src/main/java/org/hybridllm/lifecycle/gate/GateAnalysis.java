@@ -176,7 +176,7 @@ final class GateAnalysis {
                     .mapToDouble(BigDecimal::doubleValue).toArray();
             DifferenceInterval ci = PairedBootstrap.differenceCi(candidateCost, championCost, keys,
                     settings.resamples(), settings.seed(), LEVEL);
-            double margin = mean(championCost) * settings.costMargin();
+            double margin = mean(championCost) * settings.costMargin() + settings.costSlackUsd();
             checks.add(new GateEvidence.NonInferiority("costPerCallUsd", mean(championCost), mean(candidateCost),
                     margin, ci.high(), ci.high() <= margin + 1e-12));
         }

@@ -22,6 +22,9 @@ import java.time.Duration;
 @Repository
 public class RunQueries {
 
+    /** The job type of the stage that computes break-even (run_stage.stage, with {@code @r<n>} per revision). */
+    static final String COMPARE_STAGE = "lifecycle.evaluate.compare";
+
     private final RunRepository runs;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -96,6 +99,24 @@ public class RunQueries {
                             e.promptVersionId())));
         }
         return List.copyOf(byKey.values());
+    }
+
+    /** The evaluate stage's break-even, of the run's latest revision that got that far. */
+    private Map<String, Object> breakEven(UUID runId) {
+        return jdbc.sql("""
+                        select output->'breakEven' from run_stage
+                        where run_id = ? and (stage = ? or stage like ?) and output->'breakEven' is not null
+                        order by completed_at desc limit 1""")
+                .params(runId, COMPARE_STAGE, COMPARE_STAGE + "@r%")
+                .query(String.class).optional()
+                .map(text -> {
+                    try {
+                        return json.readValue(text, new TypeReference<Map<String, Object>>() { });
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("run_stage.output holds invalid JSON", e);
+                    }
+                })
+                .orElse(null);
     }
 
     private static RunView.RunMetrics metrics(Map<String, RunView.Metrics> evaluations) {
@@ -210,13 +231,14 @@ public class RunQueries {
                         rs.getString("uri"), rs.getString("sha256"), rs.getLong("bytes"),
                         List.of((Long[]) rs.getArray("parents").getArray())))
                 .list();
+        Map<String, Object> breakEven = breakEven(id);
         stages = stages.stream().sorted(Comparator.comparing(RunView.Stage::completedAt)).toList();
         Map<String, Object> gate = jdbc.sql("""
                         select details::text from gate_result where run_id = ? order by revision desc, id desc limit 1""")
                 .param(id).query(String.class).optional().map(this::jsonObject).orElse(null);
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
-                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate);
+                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate, breakEven);
     }
 
     /** The dataset version the run's dataset stage built (not one it reused), if it built one. */

@@ -11,7 +11,9 @@ import java.math.BigDecimal;
  * GET /api/runs/{id}: a run with its stages, approvals, metrics and artifacts. {@code requesterVerified} is false for
  * a run started through the engine: {@code startedBy} is then only what its client claimed. {@code failureReason}
  * also says why an INCONCLUSIVE run could not decide. {@code gate}: the promotion gate's latest verdict with its
- * statistics (gate_result.details; null before the gate stage).
+ * statistics (gate_result.details; null before the gate stage).  * {@code breakEven}: when
+ * the candidate's training pays back, as the evaluate stage computed it (null before that stage); its unknown
+ * values are written as nulls, their reasons in {@code breakEven.unknown}.
  */
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
@@ -19,7 +21,8 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                       List<ApprovalSummary> approvals, RunMetrics metrics, List<Evaluation> evaluations,
                       Decision decision,
                       List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> leakage,
-                      Map<String, Object> gate) {
+                      Map<String, Object> gate,
+                      @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> breakEven) {
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }

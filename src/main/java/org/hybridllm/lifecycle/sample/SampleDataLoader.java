@@ -49,6 +49,8 @@ public class SampleDataLoader implements ApplicationRunner {
     public static final String USE_CASE = "support-ticket-routing";
     public static final String EXTRACTION_USE_CASE = "support-ticket-extraction";
     public static final String REPLY_USE_CASE = "support-reply";
+    /** The routing sample's declared volume: a support desk of about a thousand tickets a day. */
+    static final int ROUTING_MONTHLY_REQUESTS = 30_000;
     public static final List<String> SAMPLES = List.of(USE_CASE, EXTRACTION_USE_CASE, REPLY_USE_CASE);
     private static final Logger log = LoggerFactory.getLogger(SampleDataLoader.class);
 
@@ -92,7 +94,8 @@ public class SampleDataLoader implements ApplicationRunner {
     /** use-case.json: the use case and its output contract. */
     record SampleUseCase(String name, String description, TaskKind task, double targetQuality,
                          int minLabelledExamples, double plateauDelta, JsonNode outputSchema,
-                         Map<String, FieldRule> fieldRules, List<RubricCriterion> rubric, List<ScorerSpec> scorers) {
+                         Map<String, FieldRule> fieldRules, List<RubricCriterion> rubric, List<ScorerSpec> scorers,
+                         Integer monthlyRequests) {
     }
 
     private void load(String sample, String useCaseKey) {
@@ -154,14 +157,14 @@ public class SampleDataLoader implements ApplicationRunner {
             return new UseCaseRepository.NewUseCase(useCaseKey, "Support-ticket routing",
                     "Route each customer support ticket to the team that handles it.",
                     new OutputContract(1, TaskKind.CLASSIFICATION, labels, null, null, null, null, null), 0.90, 400,
-                    0.03, "local", MiniLmEmbeddings.MODEL_NAME, null, null);
+                    0.03, "local", MiniLmEmbeddings.MODEL_NAME, null, null, ROUTING_MONTHLY_REQUESTS);
         }
         SampleUseCase sample = read(folder + "use-case.json", new TypeReference<SampleUseCase>() { });
         return new UseCaseRepository.NewUseCase(useCaseKey, sample.name(), sample.description(),
                 new OutputContract(1, sample.task(), List.of(), sample.outputSchema(), sample.fieldRules(),
                         sample.rubric(), sample.scorers(), null),
                 sample.targetQuality(), sample.minLabelledExamples(), sample.plateauDelta(), "local",
-                MiniLmEmbeddings.MODEL_NAME, null, null);
+                MiniLmEmbeddings.MODEL_NAME, null, null, sample.monthlyRequests());
     }
 
     /** A text as it is, a JSON object as its compact text (the form outputs are stored in); null stays null. */

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hybridllm.lifecycle.api.ApiProblems;
@@ -70,6 +71,8 @@ public class UseCaseController {
      * @param evalExamples    the held-out evaluation set prompt versions are scored on (a run needs at least one)
      * @param minimumGain     the gain on the primary metric the promotion gate asks of a candidate (0..1; absent:
      *                        the configured default)
+     * @param monthlyRequests the requests a month the use case is expected to serve (≥ 0; optional): break-even's
+     *                        volume until the gateway has measured traffic of its own
      */
     public record CreateUseCaseRequest(
             @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}",
@@ -90,7 +93,11 @@ public class UseCaseController {
             @NotBlank @Size(max = 200) String baseModel,
             @Size(max = 100) String fineTuner,
             @Size(max = 10_000) List<@Valid @NotNull EvalExampleRequest> evalExamples,
-            @DecimalMin("0.0") @DecimalMax("1.0") Double minimumGain) {
+            @DecimalMin("0.0") @DecimalMax("1.0") Double minimumGain, @Min(0) Integer monthlyRequests) {
+    }
+
+    /** @param monthlyRequests the requests a month the use case is expected to serve; null clears it */
+    public record VolumeRequest(@Min(0) Integer monthlyRequests) {
     }
 
     private final UseCaseRepository useCases;
@@ -141,7 +148,7 @@ public class UseCaseController {
         UseCaseRepository.NewUseCase newUseCase = new UseCaseRepository.NewUseCase(request.key(), request.name(),
                 request.description(), contract, request.targetAccuracy(), request.minLabelledExamples(),
                 request.plateauDelta() == null ? 0.02 : request.plateauDelta(), provider, request.baseModel(),
-                request.fineTuner(), request.minimumGain());
+                request.fineTuner(), request.minimumGain(), request.monthlyRequests());
         UseCase created;
         try {
             created = transaction.execute(status -> {
@@ -169,6 +176,22 @@ public class UseCaseController {
             UseCase updated = useCases.addContractVersion(useCase.id(), contract, user.getName());
             audit.record(user.getName(), "USE_CASE_CONTRACT_CHANGED", "use_case", key, null,
                     Map.of("version", updated.contract().version()));
+            return updated;
+        });
+    }
+
+    @PutMapping("/{key}/monthly-requests")
+    @Operation(summary = "Declare the requests a month the use case is expected to serve (break-even's volume "
+            + "while the gateway has measured none)")
+    public UseCase declareMonthlyRequests(@PathVariable String key, @Valid @RequestBody VolumeRequest request,
+                                          Principal user) {
+        UseCase useCase = useCases.require(key);
+        return transaction.execute(status -> {
+            UseCase updated = useCases.declareMonthlyRequests(useCase.id(), request.monthlyRequests());
+            Map<String, Object> details = new HashMap<>();
+            details.put("monthlyRequests", request.monthlyRequests());
+            details.put("before", useCase.monthlyRequests());
+            audit.record(user.getName(), "USE_CASE_VOLUME_DECLARED", "use_case", key, null, details);
             return updated;
         });
     }

@@ -63,18 +63,21 @@ public class UseCaseRepository {
     /** What a new use case is made of, its contract included. */
     public record NewUseCase(String key, String name, String description, OutputContract contract,
                              double targetAccuracy, int minLabelledExamples, double plateauDelta, String provider,
-                             String baseModel, String fineTuner, Double minimumGain) {
+                             String baseModel, String fineTuner, Double minimumGain,
+                             Integer monthlyRequests) {
     }
 
     /** Inserts a new use case and its contract's first version; an existing key is a DuplicateKeyException. */
     public UseCase insert(NewUseCase useCase, String createdBy) {
         long id = jdbc.sql("""
                         insert into use_case (key, name, description, task, target_accuracy, min_labelled_examples,
-                                              plateau_delta, provider, base_model, fine_tuner, minimum_gain)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
+                                              plateau_delta, provider, base_model, fine_tuner, minimum_gain,
+                                              monthly_requests)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
                 .params(useCase.key(), useCase.name(), useCase.description(), useCase.contract().task().name(),
                         useCase.targetAccuracy(), useCase.minLabelledExamples(), useCase.plateauDelta(),
-                        useCase.provider(), useCase.baseModel(), useCase.fineTuner(), useCase.minimumGain())
+                        useCase.provider(), useCase.baseModel(), useCase.fineTuner(), useCase.minimumGain(),
+                        useCase.monthlyRequests())
                 .query(Long.class).single();
         insertContract(id, 1, useCase.contract(), createdBy);
         return get(id);
@@ -107,6 +110,12 @@ public class UseCaseRepository {
                         Jsonb.write(json, contract.scorers()),
                         contract.judge() == null ? null : Jsonb.write(json, contract.judge()), createdBy)
                 .update();
+    }
+
+    /** Sets (or, with null, clears) the requests a month the use case's owner expects. */
+    public UseCase declareMonthlyRequests(long useCaseId, Integer monthlyRequests) {
+        jdbc.sql("update use_case set monthly_requests = ? where id = ?").params(monthlyRequests, useCaseId).update();
+        return get(useCaseId);
     }
 
     /** One example of the evaluation set: an input and its expected output (a label, a JSON text or a text). */
@@ -142,7 +151,8 @@ public class UseCaseRepository {
                     rs.getString("description"), task, contract, rs.getDouble("target_accuracy"),
                     rs.getInt("min_labelled_examples"), rs.getDouble("plateau_delta"), rs.getString("provider"),
                     rs.getString("base_model"), rs.getString("fine_tuner"),
-                    rs.getBigDecimal("minimum_gain") == null ? null : rs.getBigDecimal("minimum_gain").doubleValue());
+                    rs.getBigDecimal("minimum_gain") == null ? null : rs.getBigDecimal("minimum_gain").doubleValue(),
+                    (Integer) rs.getObject("monthly_requests", Integer.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("use_case_contract holds invalid JSON", e);
         }

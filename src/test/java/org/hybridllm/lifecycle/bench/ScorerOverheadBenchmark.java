@@ -13,6 +13,7 @@ import org.hybridllm.lifecycle.model.ModelVersion;
 import org.hybridllm.lifecycle.provider.Completion;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
 import org.hybridllm.lifecycle.provider.local.LocalExtraction;
+import org.hybridllm.lifecycle.provider.local.LocalComputeProperties;
 import org.hybridllm.lifecycle.provider.local.LocalModelProvider;
 import org.hybridllm.lifecycle.provider.local.LocalReplySelection;
 import org.hybridllm.lifecycle.provider.local.MiniLmEmbeddings;
@@ -149,7 +150,8 @@ final class ScorerOverheadBenchmark implements Benchmark {
             // load both sessions now (the sentence model's is shared by the JVM, the token model's is ours)
             embeddings.embed("loading the model");
             extraction.tokens("loading the model");
-            provider = new LocalModelProvider(embeddings, extraction, new LocalReplySelection(embeddings, json), json);
+            provider = new LocalModelProvider(embeddings, extraction, new LocalReplySelection(embeddings, json), json,
+                    LocalComputeProperties.defaults());
             scorers = new UseCaseScorers(new Scorers(embeddings), context.app().getBean(ProviderRegistry.class));
         }
 

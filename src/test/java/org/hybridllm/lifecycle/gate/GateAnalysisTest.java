@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class GateAnalysisTest {
 
-    static final GateProperties SETTINGS = new GateProperties(0.05, 0.8, 10_000, 20261217L, 0.05, 5, 0.10, 0.5, 250,
+    static final GateProperties SETTINGS = new GateProperties(0.05, 0.8, 10_000, 20261217L, 0.05, 5, 0.10, 0.000005, 0.5, 250,
             0.02);
     static final List<String> LABELS = List.of("billing", "shipping", "account", "outage", "refund");
 

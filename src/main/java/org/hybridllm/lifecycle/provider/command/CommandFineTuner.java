@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import org.hybridllm.lifecycle.provider.FineTuneEventSink;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
+import org.hybridllm.lifecycle.provider.TrainingCost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.io.File;
@@ -235,7 +237,21 @@ public class CommandFineTuner implements FineTuner {
             }
             String served = expand(trainer.servedModel(), Map.of("jobName", job.jobName()));
             return new FineTuneStatus(FineTuneStatus.State.SUCCEEDED, Map.of("exitCode", 0),
-                    adapter.toUri().toString(), null, served.isBlank() ? null : served);
+                    adapter.toUri().toString(), null, served.isBlank() ? null : served).withTrainingCost(cost());
+        }
+
+        /**
+         * The trainer's wall time, from its process's start to its exit code's file (written as it exited, so
+         * also right after a restart of the app) × the trainer's configured GPU-hour rate.
+         */
+        private TrainingCost cost() throws IOException {
+            Duration wallTime = Duration.between(job.processStart(),
+                    Files.getLastModifiedTime(jobDir.resolve(EXIT_CODE_FILE)).toInstant());
+            if (trainer.gpuHourUsd() == null) {
+                return TrainingCost.unknown(wallTime.toNanos() / 1e9, "no GPU-hour rate is configured for"
+                        + " fine-tuner " + name + " (lifecycle.fine-tuners." + name + ".gpu-hour-usd)");
+            }
+            return TrainingCost.ofWallTime(wallTime, trainer.gpuHourUsd(), "GPU-hour of fine-tuner " + name);
         }
 
         private String stderrTail() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +21,7 @@ import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.PromptSpec;
+import org.hybridllm.lifecycle.provider.TrainingCost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,8 +48,11 @@ public class LocalFineTuner implements FineTuner {
     private final LocalReplySelection replies;
     private final ObjectMapper json;
 
+    private final BigDecimal computeHourUsd;
+
     public LocalFineTuner(MiniLmEmbeddings embeddings, LocalExtraction extraction, LocalReplySelection replies,
-                          ObjectMapper json) {
+                          ObjectMapper json, LocalComputeProperties compute) {
+        this.computeHourUsd = compute.computeHourUsd();
         this.embeddings = embeddings;
         this.extraction = extraction;
         this.replies = replies;
@@ -65,8 +71,12 @@ public class LocalFineTuner implements FineTuner {
             return jobDir.toString(); // already trained: same job name, same result
         }
         FineTuneStatus status;
+        long started = System.nanoTime();
         try {
             status = train(request, jobDir);
+            // training runs here, on the app's machine: its wall time at the local compute rate
+            status = status.withTrainingCost(TrainingCost.ofWallTime(Duration.ofNanos(System.nanoTime() - started),
+                    computeHourUsd, "compute-hour of the local model (lifecycle.local.compute-hour-usd)"));
         } catch (RuntimeException | IOException e) {
             log.warn("Local fine-tuning job {} failed", request.jobName(), e);
             status = new FineTuneStatus(FineTuneStatus.State.FAILED, Map.of(), null, e.getMessage());

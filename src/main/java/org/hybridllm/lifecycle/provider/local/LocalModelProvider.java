@@ -14,12 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.hybridllm.lifecycle.provider.Completion;
+import org.hybridllm.lifecycle.provider.ComputeTime;
 import org.hybridllm.lifecycle.provider.FewShotExample;
 import org.hybridllm.lifecycle.provider.LabelSpec;
 import org.hybridllm.lifecycle.provider.ModelProvider;
 import org.hybridllm.lifecycle.provider.ModelRequest;
 import org.hybridllm.lifecycle.provider.ModelTarget;
 import org.hybridllm.lifecycle.provider.PromptSpec;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,8 +53,11 @@ public class LocalModelProvider implements ModelProvider {
     private final Map<String, SoftmaxHead> heads = new ConcurrentHashMap<>();
     private final Map<AnchorKey, Anchors> anchorCache = new ConcurrentHashMap<>();
 
+    private final BigDecimal computeHourUsd;
+
     public LocalModelProvider(MiniLmEmbeddings embeddings, LocalExtraction extraction, LocalReplySelection replies,
-                              ObjectMapper json) {
+                              ObjectMapper json, LocalComputeProperties compute) {
+        this.computeHourUsd = compute.computeHourUsd();
         this.embeddings = embeddings;
         this.extraction = extraction;
         this.replies = replies;
@@ -108,10 +113,15 @@ public class LocalModelProvider implements ModelProvider {
         for (String input : request.inputs()) {
             long started = System.nanoTime();
             String output = answer.apply(input);
-            completions.add(new Completion(output, tokens.applyAsInt(input), 1,
-                    (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
+            completions.add(completion(output, tokens.applyAsInt(input), started));
         }
         return completions;
+    }
+
+    /** A local answer: one output token (a choice), its latency, and that latency priced at the compute rate. */
+    private Completion completion(String output, int promptTokens, long startedNanos) {
+        double latencyMs = (System.nanoTime() - startedNanos) / 1e6;
+        return new Completion(output, promptTokens, 1, latencyMs, ComputeTime.cost(latencyMs, computeHourUsd));
     }
 
     /** The label anchors of a prompt version and how many tokens embedding them took. */
@@ -140,8 +150,7 @@ public class LocalModelProvider implements ModelProvider {
                     best = k;
                 }
             }
-            completions.add(new Completion(labels.get(best).label(), x.tokens() + promptOverheadTokens, 1,
-                    (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
+            completions.add(completion(labels.get(best).label(), x.tokens() + promptOverheadTokens, started));
         }
         return completions;
     }
@@ -196,8 +205,7 @@ public class LocalModelProvider implements ModelProvider {
         for (String input : request.inputs()) {
             long started = System.nanoTime();
             MiniLmEmbeddings.Embedded x = embeddings.embed(request.prompt().render(input));
-            completions.add(new Completion(head.predictLabel(x.vector()), x.tokens(), 1,
-                    (System.nanoTime() - started) / 1e6, BigDecimal.ZERO));
+            completions.add(completion(head.predictLabel(x.vector()), x.tokens(), started));
         }
         return completions;
     }

@@ -10,6 +10,7 @@ import com.openai.models.finetuning.jobs.FineTuningJobEvent;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.JobListEventsParams;
 import com.openai.models.finetuning.jobs.JobListParams;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.hybridllm.lifecycle.provider.FineTuneEventSink;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
+import org.hybridllm.lifecycle.provider.TrainingCost;
 import java.util.Collections;
 import java.nio.file.Path;
 
@@ -35,11 +37,14 @@ public class OpenAiFineTuner implements FineTuner {
     private final String name;
     private final OpenAIClient client;
     private final FineTuneEventSink events;
+    private final OpenAiProperties.Endpoint endpoint;
 
-    public OpenAiFineTuner(String name, OpenAIClient client, FineTuneEventSink events) {
+    public OpenAiFineTuner(String name, OpenAIClient client, FineTuneEventSink events,
+                           OpenAiProperties.Endpoint endpoint) {
         this.name = name;
         this.client = client;
         this.events = events;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -93,10 +98,30 @@ public class OpenAiFineTuner implements FineTuner {
             if (state == FineTuneStatus.State.FAILED && error == null) {
                 error = "the provider reported the job as failed without a reason";
             }
-            return new FineTuneStatus(state, metrics, job.fineTunedModel().orElse(null), error);
+            FineTuneStatus status = new FineTuneStatus(state, metrics, job.fineTunedModel().orElse(null), error);
+            return status.isFinished() ? status.withTrainingCost(trainingCost(job)) : status;
         } catch (RuntimeException e) {
             throw OpenAiFailures.classify(name, "reading fine-tuning job " + externalId, e);
         }
+    }
+
+    /**
+     * The provider bills fine-tuning by trained tokens (the training file's tokens × epochs, which the job reports
+     * as trained_tokens): those × the configured training price of the base model. The wall time is the job's,
+     * creation to finish, queueing included.
+     */
+    private TrainingCost trainingCost(FineTuningJob job) {
+        Double seconds = job.finishedAt().map(finished -> (double) (finished - job.createdAt())).orElse(null);
+        BigDecimal price = endpoint.trainingPrice(job.model());
+        if (job.trainedTokens().isEmpty()) {
+            return TrainingCost.unknown(seconds, "the provider reported no trained tokens for job " + job.id());
+        }
+        if (price == null) {
+            return TrainingCost.unknown(seconds, job.trainedTokens().get() + " trained tokens, but no training price"
+                    + " is configured (lifecycle.providers." + name + ".prices." + job.model()
+                    + ".training-per-million)");
+        }
+        return TrainingCost.ofTokens(job.trainedTokens().get(), price, seconds, job.model());
     }
 
     @Override

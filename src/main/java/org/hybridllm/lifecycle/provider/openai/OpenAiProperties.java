@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                  {@code ${OPENAI_API_KEY:}}), {@code max-retries} (429 / 5xx / connection errors, honouring
  *                  Retry-After), {@code timeout}, {@code concurrency} (parallel calls of one evaluation),
  *                  {@code max-tokens}, {@code prices} per model (USD per million tokens; key {@code ft:<base>}
- *                  prices the fine-tuned models of a base model)
+ *                  prices the fine-tuned models of a base model; {@code training-per-million} on a base model's
+ *                  entry prices the tokens its fine-tuning jobs train on)
  */
 @ConfigurationProperties(prefix = "lifecycle")
 public record OpenAiProperties(Map<String, Endpoint> providers) {
@@ -41,15 +42,26 @@ public record OpenAiProperties(Map<String, Endpoint> providers) {
                 String[] parts = model.split(":");
                 price = parts.length > 1 ? prices.get("ft:" + parts[1]) : null;
             }
-            if (price == null) {
+            if (price == null || price.inputPerMillion() == null || price.outputPerMillion() == null) {
                 return null;
             }
             return price.inputPerMillion().multiply(BigDecimal.valueOf(promptTokens))
                     .add(price.outputPerMillion().multiply(BigDecimal.valueOf(completionTokens)))
                     .divide(BigDecimal.valueOf(1_000_000));
         }
+
+        /** USD per million trained tokens of fine-tuning {@code baseModel}, or null when not configured. */
+        public BigDecimal trainingPrice(String baseModel) {
+            Price price = prices.get(baseModel);
+            return price == null ? null : price.trainingPerMillion();
+        }
     }
 
-    public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion) {
+    /** USD per million tokens: prompt, completion, and (a base model's entry) tokens trained on when fine-tuning. */
+    public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, BigDecimal trainingPerMillion) {
+
+        public Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion) {
+            this(inputPerMillion, outputPerMillion, null);
+        }
     }
 }

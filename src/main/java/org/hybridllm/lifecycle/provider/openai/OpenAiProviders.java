@@ -39,7 +39,7 @@ public class OpenAiProviders implements ProviderCatalog {
                     .timeout(endpoint.timeout())
                     .build();
             providers.put(name, new OpenAiChatProvider(name, client, endpoint));
-            fineTuners.put(name, new OpenAiFineTuner(name, client, events));
+            fineTuners.put(name, new OpenAiFineTuner(name, client, events, endpoint));
         });
     }
 

@@ -1,10 +1,12 @@
 package org.hybridllm.lifecycle.provider.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import org.hybridllm.lifecycle.provider.FineTuneEventSink;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
 import org.hybridllm.lifecycle.provider.TaskKind;
 import org.hybridllm.lifecycle.provider.FineTuneStatus;
+import org.hybridllm.lifecycle.provider.TrainingCost;
 import org.hybridllm.lifecycle.provider.FineTuneStatus.State;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,9 @@ class CommandFineTunerTest {
                 """);
     }
 
+    /** $3.60 an hour: a thousandth of a dollar a second. */
+    static final BigDecimal GPU_HOUR_USD = new BigDecimal("3.60");
+
     @Test
     void progressIsRecordedWhileTheTrainerRunsAndItsAdapterIsTheResult() throws Exception {
         CommandFineTuner tuner = tuner("succeed", Duration.ofMinutes(5));
@@ -60,6 +66,11 @@ class CommandFineTunerTest {
 
         assertThat(status.state()).isEqualTo(State.SUCCEEDED);
         assertThat(status.servedModel()).isEqualTo("job-ok");
+        // it ran from its start until the go file was created and it exited: its wall time at the GPU-hour rate
+        TrainingCost cost = status.trainingCost();
+        assertThat(cost.seconds()).isPositive();
+        assertThat(cost.usd().doubleValue()).isCloseTo(cost.seconds() * 0.001, within(1e-9));
+        assertThat(cost.basis()).endsWith("wall time × $3.60 per GPU-hour of fine-tuner lora");
         Path adapter = Path.of(URI.create(status.modelRef()));
         assertThat(adapter).isEqualTo(Path.of(jobDir, "adapter"));
         assertThat(adapter.resolve("adapter_config.json")).content().contains("\"base_model_name_or_path\": \"tiny-base\"");
@@ -178,7 +189,8 @@ class CommandFineTunerTest {
         Path script = Path.of(getClass().getResource("/trainers/test-trainer.sh").toURI());
         var trainer = new CommandFineTunerProperties.Trainer("command", List.of("sh", script.toString(),
                 "--mode", mode, "--data", "{dataset}", "--base-model", "{baseModel}", "--output", "{outputDir}",
-                "--epochs", "{hyperparameters.epochs}"), null, Map.of(), timeLimit, Duration.ofSeconds(1), null);
+                "--epochs", "{hyperparameters.epochs}"), null, Map.of(), timeLimit, Duration.ofSeconds(1), null,
+                GPU_HOUR_USD);
         return new CommandFineTuner("lora", trainer, events, json, Clock.systemUTC());
     }
 

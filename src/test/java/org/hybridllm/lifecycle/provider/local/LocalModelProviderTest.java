@@ -33,7 +33,8 @@ class LocalModelProviderTest {
     @Test
     void aPromptWithDescriptionsAndFewShotExamplesClassifiesAndCountsItsTokens() {
         LocalModelProvider provider = new LocalModelProvider(EMBEDDINGS, new LocalExtraction(new ObjectMapper()),
-                new LocalReplySelection(EMBEDDINGS, new ObjectMapper()), new ObjectMapper());
+                new LocalReplySelection(EMBEDDINGS, new ObjectMapper()), new ObjectMapper(),
+                LocalComputeProperties.defaults());
         List<LabelSpec> labels = List.of(
                 new LabelSpec("billing", "Charges, invoices, payment methods and prices."),
                 new LabelSpec("shipping", "Deliveries, parcels, couriers and tracking numbers."));

@@ -49,7 +49,8 @@ class OpenAiAdaptersTest {
 
     OpenAiProperties.Endpoint endpoint(String apiKey) {
         return new OpenAiProperties.Endpoint("openai", fake.baseUrl(), apiKey, 2, Duration.ofSeconds(10), 4, 16,
-                Map.of("gpt-4o-mini", new OpenAiProperties.Price(new BigDecimal("0.15"), new BigDecimal("0.60"))));
+                Map.of("gpt-4o-mini", new OpenAiProperties.Price(new BigDecimal("0.15"), new BigDecimal("0.60"),
+                        new BigDecimal("3.00"))));
     }
 
     OpenAIClient client(String apiKey) {
@@ -118,7 +119,7 @@ class OpenAiAdaptersTest {
     @Test
     void aFineTuningJobIsUploadedCreatedFollowedAndItsLossCurveRecorded(@TempDir Path dir) throws Exception {
         OpenAiFineTuner tuner = new OpenAiFineTuner("openai", client("sk-test"),
-                (name, id, event) -> recorded.add(event));
+                (name, id, event) -> recorded.add(event), endpoint("sk-test"));
         FineTuneRequest request = fineTuneRequest(dir, "run-1");
         String id = tuner.submit(request);
         assertThat(fake.job(id).get("hyperparameters")).isNotNull();
@@ -135,18 +136,42 @@ class OpenAiAdaptersTest {
         assertThat(recorded).extracting(FineTuneEvent::step).contains(1, 2, 3, 4, 5, 6);
         assertThat(recorded.get(0).trainLoss()).isEqualTo(2.0);
         assertThat(recorded.get(0).evalLoss()).isEqualTo(2.2);
+        // the job trained 12,345 tokens; gpt-4o-mini's training price is $3.00 per million
+        assertThat(running.trainingCost()).as("no cost while it runs").isNull();
+        assertThat(done.trainingCost().usd()).isEqualByComparingTo("0.037035");
+        assertThat(done.trainingCost().basis())
+                .isEqualTo("12345 trained tokens × $3.00 per million training tokens of gpt-4o-mini");
+        assertThat(done.trainingCost().seconds()).isNotNull().isGreaterThanOrEqualTo(0.0);
+    }
+
+    @Test
+    void withoutATrainingPriceTheCostIsUnknownAndTheReasonNamesTheSetting(@TempDir Path dir) throws Exception {
+        OpenAiProperties.Endpoint unpriced = new OpenAiProperties.Endpoint("openai", fake.baseUrl(), "sk-test", 2,
+                Duration.ofSeconds(10), 4, 16, Map.of("gpt-4o-mini",
+                new OpenAiProperties.Price(new BigDecimal("0.15"), new BigDecimal("0.60"))));
+        OpenAiFineTuner tuner = new OpenAiFineTuner("openai", client("sk-test"), (name, id, event) -> { },
+                unpriced);
+        String id = tuner.submit(fineTuneRequest(dir, "run-4"));
+        tuner.status(id);
+        FineTuneStatus done = tuner.status(id);
+        assertThat(done.state()).isEqualTo(FineTuneStatus.State.SUCCEEDED);
+        assertThat(done.trainingCost().usd()).isNull();
+        assertThat(done.trainingCost().basis()).contains("12345 trained tokens")
+                .contains("lifecycle.providers.openai.prices.gpt-4o-mini.training-per-million");
     }
 
     @Test
     void aFailedJobReportsTheProvidersReasonAndACancelReachesTheProvider(@TempDir Path dir) throws Exception {
         OpenAiFineTuner tuner = new OpenAiFineTuner("openai", client("sk-test"),
-                (name, id, event) -> recorded.add(event));
+                (name, id, event) -> recorded.add(event), endpoint("sk-test"));
         fake.failJobsWith("Training file has 3 examples; at least 10 are required");
         String failing = tuner.submit(fineTuneRequest(dir, "run-2"));
         tuner.status(failing);
         FineTuneStatus failed = tuner.status(failing);
         assertThat(failed.state()).isEqualTo(FineTuneStatus.State.FAILED);
         assertThat(failed.error()).contains("at least 10 are required");
+        assertThat(failed.trainingCost().usd()).as("a failed job trained nothing billable it reported").isNull();
+        assertThat(failed.trainingCost().basis()).contains("no trained tokens");
 
         fake.failJobsWith(null);
         fake.finishJobsAfter(1000);
