@@ -201,7 +201,10 @@ public final class DatasetBuilder {
         private final DataOutputStream out;
         private final Path signatureSpool;
         private final DataOutputStream signatureOut;
-        private final int[] signature = new int[NearDuplicates.BANDS]; // the processing thread's scratch
+        // the processing thread's scratch: a signature as ints and as the bytes spooled, in one write a row
+        private final NearDuplicates.Sketcher sketcher = new NearDuplicates.Sketcher();
+        private final int[] signature = new int[NearDuplicates.BANDS];
+        private final byte[] signatureBytes = new byte[NearDuplicates.BANDS * Integer.BYTES];
         private long[] feedbackIds = new long[1024];
         private long[] textHashes = new long[1024];
         private byte[] labelOf = new byte[1024];
@@ -319,11 +322,16 @@ public final class DatasetBuilder {
             labelOf[rows] = (byte) label;
             rows++;
             byte[] input = encoder.encode(scrubbed.text().strip());
-            NearDuplicates.signature(scrubbed.text(), signature, 0);
+            sketcher.signature(scrubbed.text(), signature, 0);
+            for (int band = 0, at = 0; band < signature.length; band++) {
+                int value = signature[band];
+                signatureBytes[at++] = (byte) (value >>> 24); // big-endian, as SignatureFile reads it
+                signatureBytes[at++] = (byte) (value >>> 16);
+                signatureBytes[at++] = (byte) (value >>> 8);
+                signatureBytes[at++] = (byte) value;
+            }
             try {
-                for (int band : signature) {
-                    signatureOut.writeInt(band);
-                }
+                signatureOut.write(signatureBytes);
                 out.writeInt(input.length);
                 out.write(input);
                 if (freeOutputs) {
