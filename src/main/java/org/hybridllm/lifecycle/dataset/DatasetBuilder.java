@@ -37,7 +37,7 @@ import org.hybridllm.lifecycle.artifact.BackgroundConsumer;
  * group's key orders the groups, a group of a classification use case counts in the stratum of its majority label,
  * and a group large enough to crowd a split (more than a fifth of its stratum's test or validation quota, at least
  * 2 rows) goes to train. Each row's 64-byte MinHash signature is spooled to a file of its own and mapped from it
- * (page cache, not heap) for the grouping; the heap holds about 12 more bytes per row while grouping. After the
+ * (page cache, not heap) for the grouping; the heap holds about 20 more bytes per row while grouping. After the
  * split, {@link LeakageAudit} measures what still leaks with a second banding and the exact Jaccard of the texts.
  */
 public final class DatasetBuilder {
