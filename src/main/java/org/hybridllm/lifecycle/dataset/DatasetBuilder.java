@@ -37,7 +37,7 @@ import org.hybridllm.lifecycle.artifact.BackgroundConsumer;
  * group's key orders the groups, a group of a classification use case counts in the stratum of its majority label,
  * and a group large enough to crowd a split (more than a fifth of its stratum's test or validation quota, at least
  * 2 rows) goes to train. Each row's 64-byte MinHash signature is spooled to a file of its own and mapped from it
- * (page cache, not heap) for the grouping; the heap holds about 12 more bytes per row while grouping. After the
+ * (page cache, not heap) for the grouping; the heap holds about 20 more bytes per row while grouping. After the
  * split, {@link LeakageAudit} measures what still leaks with a second banding and the exact Jaccard of the texts.
  */
 public final class DatasetBuilder {
@@ -201,7 +201,10 @@ public final class DatasetBuilder {
         private final DataOutputStream out;
         private final Path signatureSpool;
         private final DataOutputStream signatureOut;
-        private final int[] signature = new int[NearDuplicates.BANDS]; // the processing thread's scratch
+        // the processing thread's scratch: a signature as ints and as the bytes spooled, in one write a row
+        private final NearDuplicates.Sketcher sketcher = new NearDuplicates.Sketcher();
+        private final int[] signature = new int[NearDuplicates.BANDS];
+        private final byte[] signatureBytes = new byte[NearDuplicates.BANDS * Integer.BYTES];
         private long[] feedbackIds = new long[1024];
         private long[] textHashes = new long[1024];
         private byte[] labelOf = new byte[1024];
@@ -319,11 +322,16 @@ public final class DatasetBuilder {
             labelOf[rows] = (byte) label;
             rows++;
             byte[] input = encoder.encode(scrubbed.text().strip());
-            NearDuplicates.signature(scrubbed.text(), signature, 0);
+            sketcher.signature(scrubbed.text(), signature, 0);
+            for (int band = 0, at = 0; band < signature.length; band++) {
+                int value = signature[band];
+                signatureBytes[at++] = (byte) (value >>> 24); // big-endian, as SignatureFile reads it
+                signatureBytes[at++] = (byte) (value >>> 16);
+                signatureBytes[at++] = (byte) (value >>> 8);
+                signatureBytes[at++] = (byte) value;
+            }
             try {
-                for (int band : signature) {
-                    signatureOut.writeInt(band);
-                }
+                signatureOut.write(signatureBytes);
                 out.writeInt(input.length);
                 out.write(input);
                 if (freeOutputs) {

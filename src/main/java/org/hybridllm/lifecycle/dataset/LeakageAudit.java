@@ -45,6 +45,7 @@ final class LeakageAudit {
     private final int[][] candidates;
     private final float[][] estimates;
     private final int[] examined;
+    private final long[] sampleWords; // the sampled rows' signatures, one after the other
     private final BitSet needed;
     private final Map<Integer, String> texts = new HashMap<>();
     private int exhaustedSinceIndexed;
@@ -65,26 +66,32 @@ final class LeakageAudit {
         for (int[] row : candidates) {
             Arrays.fill(row, -1);
         }
-        long[] index = index(signatures, null);
+        sampleWords = new long[samples * NearDuplicates.WORDS];
+        for (int s = 0; s < samples; s++) {
+            read(signatures, sample[s], sampleWords, s * NearDuplicates.WORDS);
+        }
+        long[] words = new long[NearDuplicates.WORDS]; // the row's signature, read once for its 21 keys
+        long[] index = index(null);
         BitSet filter = filter(index);
         for (int row = 0; row < rows; row++) {
             if (splitOf[row] == TEST) {
                 continue;
             }
+            read(signatures, row, words, 0);
             for (int band = 0; band < AUDIT_BANDS; band++) {
-                long key = auditKey(signatures, row, band);
+                long key = auditKey(words, 0, band);
                 if (!filter.get(filterBit(key))) {
                     continue;
                 }
                 for (int at = lowerBound(index, key << SAMPLE_BITS); at < index.length
                         && (index[at] >>> SAMPLE_BITS) == key; at++) {
-                    offer((int) (index[at] & ((1 << SAMPLE_BITS) - 1)), row, signatures);
+                    offer((int) (index[at] & ((1 << SAMPLE_BITS) - 1)), row, words);
                 }
             }
             // on templated text most rows are candidates of many test rows: once a twentieth of the sample has
             // spent its budget, their entries go, so that a scan of a bucket only meets rows still looking
             if (exhaustedSinceIndexed > samples / 20 + 1) {
-                index = index(signatures, index);
+                index = index(index);
                 filter = filter(index);
                 exhaustedSinceIndexed = 0;
                 if (index.length == 0) {
@@ -134,7 +141,7 @@ final class LeakageAudit {
         return new Result(sample.length, withTrain, withOther, truncated);
     }
 
-    private void offer(int s, int row, NearDuplicates.Signatures signatures) {
+    private void offer(int s, int row, long[] words) {
         if (examined[s] >= EXAMINED_PER_TEST_ROW) {
             return;
         }
@@ -147,7 +154,7 @@ final class LeakageAudit {
         if (++examined[s] == EXAMINED_PER_TEST_ROW) {
             exhaustedSinceIndexed++;
         }
-        float estimate = (float) NearDuplicates.estimatedJaccard(signatures, sample[s], row);
+        float estimate = (float) NearDuplicates.estimatedJaccard(sampleWords, s * NearDuplicates.WORDS, words, 0);
         if (estimate < PREFILTER) {
             return;
         }
@@ -172,12 +179,13 @@ final class LeakageAudit {
      * The sorted audit-band keys of the sampled test rows that have budget left, each with its sample number in the
      * low bits: those of all sampled rows at first, then those of {@code previous} still looking.
      */
-    private long[] index(NearDuplicates.Signatures signatures, long[] previous) {
+    private long[] index(long[] previous) {
         if (previous == null) {
             long[] index = new long[sample.length * AUDIT_BANDS];
             for (int s = 0; s < sample.length; s++) {
                 for (int band = 0; band < AUDIT_BANDS; band++) {
-                    index[s * AUDIT_BANDS + band] = (auditKey(signatures, sample[s], band) << SAMPLE_BITS) | s;
+                    index[s * AUDIT_BANDS + band] =
+                            (auditKey(sampleWords, s * NearDuplicates.WORDS, band) << SAMPLE_BITS) | s;
                 }
             }
             Arrays.sort(index);
@@ -219,18 +227,28 @@ final class LeakageAudit {
         return sampled;
     }
 
-    /** Audit band {@code band}: three consecutive 8-bit values of the 64, with the band number above them. */
-    private static long auditKey(NearDuplicates.Signatures signatures, int row, int band) {
+    private static void read(NearDuplicates.Signatures signatures, int row, long[] into, int offset) {
+        for (int word = 0; word < NearDuplicates.WORDS; word++) {
+            into[offset + word] = signatures.word(row, word);
+        }
+    }
+
+    /**
+     * Audit band {@code band} of the signature at {@code words[from..]}: three consecutive 8-bit values of the 64
+     * (value p is byte p mod 8, from the top, of word p / 8), with the band number above them.
+     */
+    private static long auditKey(long[] words, int from, int band) {
         int value = 0;
         for (int k = 0; k < 3; k++) {
             int at = band * 3 + k;
-            value = (value << 8) | ((signatures.band(row, at >>> 2) >>> (24 - 8 * (at & 3))) & 0xFF);
+            value = (value << 8) | (int) ((words[from + (at >>> 3)] >>> (56 - 8 * (at & 7))) & 0xFF);
         }
         return ((long) band << 24) | value;
     }
 
+    /** A Fibonacci hash of the key: 20 well-mixed bits for one multiplication. */
     private static int filterBit(long key) {
-        return (int) (DatasetBuilder.mix(0x1EA4L, key) >>> 44); // 20 bits
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 44);
     }
 
     private static int lowerBound(long[] sorted, long value) {

@@ -43,4 +43,12 @@ final class SignatureFile implements NearDuplicates.Signatures {
         return pieces[spooled >>> ROWS_PER_PIECE_SHIFT]
                 .getInt((spooled & (ROWS_PER_PIECE - 1)) * ROW_BYTES + band * Integer.BYTES);
     }
+
+    /** Two bands in one read: the file holds the ints big-endian, so band 2w is the long's high half. */
+    @Override
+    public long word(int row, int word) {
+        int spooled = rowNumbers[row];
+        return pieces[spooled >>> ROWS_PER_PIECE_SHIFT]
+                .getLong((spooled & (ROWS_PER_PIECE - 1)) * ROW_BYTES + word * Long.BYTES);
+    }
 }

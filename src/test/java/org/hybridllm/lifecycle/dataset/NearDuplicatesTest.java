@@ -221,7 +221,10 @@ class NearDuplicatesTest {
         }
     }
 
-    /** As the dataset build splits free outputs: ordered by a hash of (seed, key), test first, then validation. */
+    /**
+     * As the dataset build splits free outputs: ordered by a hash of (seed, key), test first, then validation; rows
+     * with equal keys (a group) go whole to the split of their first row, so a group never straddles a boundary.
+     */
     private static byte[] split(int rows, IntToLongFunction keyOf) {
         long[] keys = new long[rows];
         int[] order = new int[rows];
@@ -233,9 +236,12 @@ class NearDuplicatesTest {
         int testCount = (int) Math.round(rows * TEST_SHARE);
         int validationCount = (int) Math.round(rows * VALIDATION_SHARE);
         byte[] splitOf = new byte[rows];
+        byte split = 0;
         for (int position = 0; position < rows; position++) {
-            splitOf[order[position]] = (byte) (position < testCount ? 2
-                    : position < testCount + validationCount ? 1 : 0);
+            if (position == 0 || keys[position] != keys[position - 1]) {
+                split = (byte) (position < testCount ? 2 : position < testCount + validationCount ? 1 : 0);
+            }
+            splitOf[order[position]] = split;
         }
         return splitOf;
     }
