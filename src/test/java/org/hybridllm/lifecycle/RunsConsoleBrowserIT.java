@@ -26,6 +26,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -278,7 +279,10 @@ class RunsConsoleBrowserIT {
     private void submitLogin(String user, String password) {
         browser.findElement(By.name("username")).sendKeys(user);
         browser.findElement(By.name("password")).sendKeys(password);
-        browser.findElement(By.id("sign-in")).click();
+        WebElement signIn = browser.findElement(By.id("sign-in"));
+        signIn.click();
+        // the form posts and the browser loads the next page: wait for it, not for the click's return
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(signIn));
     }
 
     private String url(String path) {

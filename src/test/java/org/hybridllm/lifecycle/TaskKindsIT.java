@@ -137,9 +137,9 @@ class TaskKindsIT {
         String approvalId = awaiting.path("pendingApprovals").get(0).path("id").asText();
         String page = console.perform(get("/console/reviews/" + approvalId).with(user("reviewer").roles("REVIEWER")))
                 .andReturn().getResponse().getContentAsString();
-        assertThat(page).contains(primaryMetric, "Examples the candidate failed", "id=\"scorers\"");
+        assertThat(page).contains(primaryMetric, "id=\"examples-count\"", "id=\"scorers\"");
         if (failures > 0) {
-            assertThat(page).contains("class=\"failure\"");
+            assertThat(page).contains("class=\"example\"", "class=\"code fail\"");
         }
         return awaiting;
     }

@@ -43,10 +43,5 @@ public record CommandFineTunerProperties(Map<String, Trainer> fineTuners) {
                 throw new IllegalArgumentException("gpu-hour-usd must not be negative");
             }
         }
-
-        public Trainer(String type, List<String> command, Path workingDirectory, Map<String, String> environment,
-                       Duration timeLimit, Duration killGrace, String servedModel) {
-            this(type, command, workingDirectory, environment, timeLimit, killGrace, servedModel, null);
-        }
     }
 }

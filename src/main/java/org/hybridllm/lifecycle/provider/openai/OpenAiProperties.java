@@ -59,9 +59,5 @@ public record OpenAiProperties(Map<String, Endpoint> providers) {
 
     /** USD per million tokens: prompt, completion, and (a base model's entry) tokens trained on when fine-tuning. */
     public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, BigDecimal trainingPerMillion) {
-
-        public Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion) {
-            this(inputPerMillion, outputPerMillion, null);
-        }
     }
 }

@@ -167,7 +167,7 @@ class CommandFineTunerTest {
     @Test
     void anUnknownPlaceholderIsRefusedBeforeAnythingStarts() {
         var trainer = new CommandFineTunerProperties.Trainer("command", List.of("sh", "-c", "echo {datset}"),
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         assertThatThrownBy(() -> CommandFineTuner.checkPlaceholders("lora", trainer.command()))
                 .hasMessageContaining("unknown placeholder {datset}");
         CommandFineTuner tuner = new CommandFineTuner("lora", trainer, events, json, Clock.systemUTC());

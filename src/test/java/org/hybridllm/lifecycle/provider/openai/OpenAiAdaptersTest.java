@@ -148,7 +148,7 @@ class OpenAiAdaptersTest {
     void withoutATrainingPriceTheCostIsUnknownAndTheReasonNamesTheSetting(@TempDir Path dir) throws Exception {
         OpenAiProperties.Endpoint unpriced = new OpenAiProperties.Endpoint("openai", fake.baseUrl(), "sk-test", 2,
                 Duration.ofSeconds(10), 4, 16, Map.of("gpt-4o-mini",
-                new OpenAiProperties.Price(new BigDecimal("0.15"), new BigDecimal("0.60"))));
+                new OpenAiProperties.Price(new BigDecimal("0.15"), new BigDecimal("0.60"), null)));
         OpenAiFineTuner tuner = new OpenAiFineTuner("openai", client("sk-test"), (name, id, event) -> { },
                 unpriced);
         String id = tuner.submit(fineTuneRequest(dir, "run-4"));
