@@ -18,14 +18,14 @@ class EvidenceDiffTest {
         before.put("candidateModelName", "routing-ft-1");
         before.put("candidateAccuracy", 0.91);
         before.put("piiItemsScrubbed", 12);
-        before.put("gate", Map.of("verdict", "INCONCLUSIVE", "ci", List.of(-0.01, 0.08)));
+        before.put("gate", ordered("verdict", "INCONCLUSIVE", "ci", List.of(-0.01, 0.08)));
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("datasetVersion", 2);
         after.put("datasetSha256", "bbb");
         after.put("trainRows", 700.0); // the same number, written as a double
         after.put("candidateModelName", "routing-ft-2");
         after.put("candidateAccuracy", 0.95);
-        after.put("gate", Map.of("verdict", "PROMOTE", "ci", List.of(0.02, 0.11)));
+        after.put("gate", ordered("verdict", "PROMOTE", "ci", List.of(0.02, 0.11)));
         after.put("leakage", Map.of("testOverlapRate", 0.01));
 
         List<EvidenceDiff.Change> changes = EvidenceDiff.between(before, after);
@@ -50,5 +50,13 @@ class EvidenceDiffTest {
         assertThat(EvidenceDiff.between(evidence, Map.of("trainRows", 10L, "gate", Map.of("slices",
                 List.of(Map.of("name", "billing", "regressed", false)))))).isEmpty();
         assertThat(EvidenceDiff.between(null, Map.of())).isEmpty();
+    }
+
+    /** Two entries in this order (Map.of's order is unspecified, and the diff follows the evidence's order). */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
     }
 }
