@@ -74,6 +74,9 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         properties.put("spring.datasource.password", db.password());
         properties.put("lifecycle.embedded-port", enginePort);
         properties.put("lifecycle.artifact-dir", artifactDir());
+        // the engine client's deadline (10 s by default) covers the deployment at start: on a loaded 2-CPU CI
+        // machine the embedded engine can take longer, and the whole test class would fail to start
+        properties.put("camunda.client.request-timeout", "PT60S");
         // short waits where the app waits on time: provider jobs' status polls, overdue reviews, the message outbox
         properties.put("lifecycle.fine-tune-poll-interval", "PT0.25S");
         properties.put("lifecycle.governance.escalate-after", "PT1S");
