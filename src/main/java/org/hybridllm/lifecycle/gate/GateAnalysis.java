@@ -95,7 +95,8 @@ final class GateAnalysis {
             }
             mde = MinimumDetectableEffect.pairedMeans(n, sd > 0 ? sd : 1.0 / n, settings.alpha(), settings.power());
         }
-        boolean mdeExceeds = mde.exceeds(minimumGain);
+        // a minimum gain of 0 asks for any improvement: every MDE "exceeds" it, and a warning would say nothing
+        boolean mdeExceeds = minimumGain > 0 && mde.exceeds(minimumGain);
         if (mdeExceeds) {
             warnings.add(mde.effect() == null
                     ? String.format(Locale.ROOT, "With %d test examples no difference the models' disagreement "
