@@ -215,6 +215,8 @@ class GatewayIT {
             String arm = raw.headers().values("X-Lifecycle-Arm").getFirst();
             String answer = raw.parse().choices().getFirst().message().content().orElseThrow();
             assertThat(answer).isEqualTo(arm.equals("challenger") ? "refund" : "billing");
+            assertThat(raw.parse().model()).as("the model version that answered")
+                    .isEqualTo(arm.equals("challenger") ? "tickets-canary-ft" : base.name());
             armOf.put(user, arm);
             challenger += arm.equals("challenger") ? 1 : 0;
         }
