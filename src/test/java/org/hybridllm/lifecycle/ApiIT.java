@@ -513,6 +513,86 @@ class ApiIT {
         assertThat(http.getForEntity("/swagger-ui/index.html", String.class).getStatusCode().value()).isEqualTo(200);
     }
 
+    /**
+     * What Swagger UI needs to be usable: a title, version and description; an Authorize button for each way in
+     * (HTTP Basic for /api, a gateway key as bearer token for /v1); every operation summarised, under a declared
+     * tag, with its path's security; and request bodies typed (a schema of named properties, not a free map).
+     */
+    @Test
+    void theOpenApiDocumentSummarisesTagsAndSecuresEveryOperationAndTypesItsRequestBodies() throws Exception {
+        JsonNode docs = json.readTree(http.getForEntity("/v3/api-docs", String.class).getBody());
+        JsonNode info = docs.path("info");
+        assertThat(info.path("title").asText()).isEqualTo("LLM customisation lifecycle");
+        assertThat(info.path("version").asText()).as("the build's version").matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(info.path("description").asText()).contains("/api/**").contains("/v1/**");
+        JsonNode schemes = docs.path("components").path("securitySchemes");
+        assertThat(schemes.path("basicAuth").path("type").asText()).isEqualTo("http");
+        assertThat(schemes.path("basicAuth").path("scheme").asText()).isEqualTo("basic");
+        assertThat(schemes.path("gatewayKey").path("type").asText()).isEqualTo("http");
+        assertThat(schemes.path("gatewayKey").path("scheme").asText()).isEqualTo("bearer");
+        Set<String> declaredTags = new TreeSet<>();
+        docs.path("tags").forEach(tag -> {
+            if (!tag.path("description").asText().isBlank()) {
+                declaredTags.add(tag.path("name").asText());
+            }
+        });
+        JsonNode schemas = docs.path("components").path("schemas");
+
+        List<String> problems = new ArrayList<>();
+        Set<String> operations = new TreeSet<>();
+        Set<String> typedBodies = new TreeSet<>();
+        docs.path("paths").properties().forEach(p -> p.getValue().properties().forEach(op -> {
+            String path = p.getKey();
+            String name = op.getKey() + " " + path;
+            operations.add(name);
+            JsonNode operation = op.getValue();
+            if (operation.path("summary").asText().isBlank()) {
+                problems.add(name + ": no summary");
+            }
+            if (operation.path("tags").isEmpty()) {
+                problems.add(name + ": no tag");
+            }
+            operation.path("tags").forEach(tag -> {
+                if (!declaredTags.contains(tag.asText())) {
+                    problems.add(name + ": tag '" + tag.asText() + "' not declared with a description");
+                }
+            });
+            String scheme = path.startsWith("/v1/") ? "gatewayKey" : path.startsWith("/api/webhooks/") ? null
+                    : "basicAuth";
+            List<String> security = new ArrayList<>();
+            operation.path("security").forEach(requirement -> requirement.fieldNames().forEachRemaining(security::add));
+            if (!security.equals(scheme == null ? List.of() : List.of(scheme))) {
+                problems.add(name + ": security " + security + ", expected " + scheme);
+            }
+            JsonNode body = operation.path("requestBody");
+            if (!body.isMissingNode()) {
+                if (body.path("content").isEmpty()) {
+                    problems.add(name + ": a request body without content");
+                }
+                body.path("content").properties().forEach(media -> {
+                    JsonNode schema = media.getValue().path("schema");
+                    String ref = schema.path("$ref").asText();
+                    JsonNode resolved = ref.isEmpty() ? schema
+                            : schemas.path(ref.substring(ref.lastIndexOf('/') + 1));
+                    boolean json = media.getKey().contains("json");
+                    if (resolved.isMissingNode() || resolved.isEmpty()) {
+                        problems.add(name + " " + media.getKey() + ": no schema");
+                    } else if (json && resolved.path("properties").isEmpty()) {
+                        problems.add(name + " " + media.getKey() + ": an untyped body " + schema);
+                    } else {
+                        typedBodies.add(name);
+                    }
+                });
+            }
+        }));
+        assertThat(problems).isEmpty();
+        assertThat(operations).hasSizeGreaterThan(30)
+                .contains("get /v1/models", "get /v1/models/{id}", "post /v1/chat/completions", "post /v1/feedback")
+                .noneMatch(operation -> operation.contains("**"));
+        assertThat(typedBodies).contains("post /v1/chat/completions", "post /v1/feedback", "post /api/runs",
+                "post /api/use-cases");
+    }
+
     private ResponseEntity<JsonNode> ndjson(String user, String body) {
         HttpHeaders headers = new HttpHeaders();
         headers.setBasicAuth(user, "engineer-dev");

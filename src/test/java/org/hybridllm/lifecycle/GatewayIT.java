@@ -9,12 +9,15 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,6 +215,8 @@ class GatewayIT {
             String arm = raw.headers().values("X-Lifecycle-Arm").getFirst();
             String answer = raw.parse().choices().getFirst().message().content().orElseThrow();
             assertThat(answer).isEqualTo(arm.equals("challenger") ? "refund" : "billing");
+            assertThat(raw.parse().model()).as("the model version that answered")
+                    .isEqualTo(arm.equals("challenger") ? "tickets-canary-ft" : base.name());
             armOf.put(user, arm);
             challenger += arm.equals("challenger") ? 1 : 0;
         }
@@ -284,6 +289,76 @@ class GatewayIT {
         String metrics = http.withBasicAuth("admin", "admin-dev").getForObject("/actuator/prometheus", String.class);
         assertThat(metrics).contains("lifecycle_gateway_errors_total{code=\"invalid_api_key\"")
                 .contains("lifecycle_gateway_requests_total{arm=\"champion\"");
+    }
+
+    @Test
+    void modelsRetrieveTheAnsweringModelAndOpenAiErrorsForWhatTheGatewayDoesNotServe() throws Exception {
+        String key = "gw-compat";
+        useCase(key);
+        useCase("gw-compat-other");
+        String apiKey = apiKey("compat-app", key);
+        OpenAIClient client = client(apiKey);
+        long now = Instant.now().getEpochSecond();
+
+        // models.retrieve sends the id's slash encoded: lifecycle%2Fgw-compat; the list says the same
+        Model model = client.models().retrieve("lifecycle/" + key);
+        assertThat(model.id()).isEqualTo("lifecycle/" + key);
+        assertThat(model.ownedBy()).isEqualTo("llm-lifecycle");
+        assertThat(model.created()).as("the use case's creation").isBetween(now - 3600, now + 5);
+        assertThat(client.models().list().data()).containsExactly(model);
+        HttpResponse<String> unencoded = get("/v1/models/lifecycle/" + key, "Bearer " + apiKey);
+        assertThat(unencoded.statusCode()).as(unencoded.body()).isEqualTo(200);
+        assertThat(json.readTree(unencoded.body())).isEqualTo(json.readTree(
+                "{\"id\":\"lifecycle/" + key + "\",\"object\":\"model\",\"created\":" + model.created()
+                        + ",\"owned_by\":\"llm-lifecycle\"}"));
+        for (String unknown : List.of("lifecycle/no-such-use-case", "lifecycle/gw-compat-other", "gpt-4o")) {
+            assertThatThrownBy(() -> client.models().retrieve(unknown)).as(unknown)
+                    .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                        assertThat(e.code()).contains("model_not_found");
+                        assertThat(e.param()).contains("model");
+                    });
+        }
+        HttpResponse<String> elsewhere = get("/api/use-cases/lifecycle%2F" + key, "Bearer " + apiKey);
+        assertThat(elsewhere.statusCode()).as("an encoded slash is let through in a model id only").isEqualTo(400);
+
+        // the answer names the model version that answered, not the alias the caller asked for
+        String served = "upstream:gpt-4o-mini";
+        HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
+                .create(ask("lifecycle/" + key, "I was charged twice", null));
+        assertThat(raw.parse().model()).isEqualTo(served);
+        assertThat(raw.headers().values("X-Lifecycle-Model-Version")).containsExactly(served);
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
+                .createStreaming(ask("lifecycle/" + key, "Please refund my order", null))) {
+            assertThat(stream.stream().map(ChatCompletionChunk::model).distinct().toList()).containsExactly(served);
+        }
+
+        // one choice per request: n = 1 is served, n = 2 refused naming n
+        assertThat(client.chat().completions().create(ask("lifecycle/" + key, "hi", null).toBuilder().n(1).build())
+                .choices()).hasSize(1);
+        assertThatThrownBy(() -> client.chat().completions().create(ask("lifecycle/" + key, "hi", null).toBuilder()
+                .n(2).build())).isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.param()).contains("n");
+                    assertThat(e.type()).contains("invalid_request_error");
+                });
+        HttpResponse<String> mistypedN = post("/v1/chat/completions", "Bearer " + apiKey, Map.of("model",
+                "lifecycle/" + key, "n", "two", "messages", List.of(Map.of("role", "user", "content", "hi"))));
+        assertThat(mistypedN.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(mistypedN.body()).path("error").path("param").asText()).isEqualTo("n");
+
+        // an OpenAI endpoint the gateway does not serve, and a path OpenAI does not have: OpenAI's 404
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
+                .model("lifecycle/" + key).input("hi").build())).isInstanceOf(NotFoundException.class);
+        HttpResponse<String> unknownPath = get("/v1/no/such/path", "Bearer " + apiKey);
+        assertThat(unknownPath.statusCode()).isEqualTo(404);
+        assertThat(unknownPath.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode error = json.readTree(unknownPath.body());
+        assertThat(error.properties()).hasSize(1);
+        assertThat(error.path("error").properties().stream().map(Map.Entry::getKey).toList())
+                .containsExactly("message", "type", "param", "code");
+        assertThat(error.path("error").path("message").asText()).isEqualTo("Invalid URL (GET /v1/no/such/path)");
+        assertThat(error.path("error").path("type").asText()).isEqualTo("invalid_request_error");
     }
 
     @Test
@@ -381,6 +456,16 @@ class GatewayIT {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                     .header("Authorization", authorization).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(text)).build();
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> get(String path, String authorization) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", authorization).GET().build();
             return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);

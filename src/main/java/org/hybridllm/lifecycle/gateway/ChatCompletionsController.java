@@ -2,6 +2,12 @@ package org.hybridllm.lifecycle.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,10 +22,12 @@ import java.util.UUID;
 import org.hybridllm.lifecycle.api.StorableText;
 import org.hybridllm.lifecycle.feedback.FeedbackIngest;
 import org.hybridllm.lifecycle.feedback.FeedbackItem;
+import org.hybridllm.lifecycle.usecase.UseCase;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -40,11 +48,14 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/v1")
+@Tag(name = "OpenAI-compatible gateway", description = "Chat completions served by a use case's champion (or"
+        + " challenger), its models, and feedback on served calls; errors in OpenAI's format")
 class ChatCompletionsController {
 
     static final String INTERACTION_HEADER = "X-Lifecycle-Interaction-Id";
     static final String USE_CASE_HEADER = "X-Lifecycle-Use-Case";
     private static final int MAX_INPUT_CHARS = 100_000;
+    private static final String OWNER = "llm-lifecycle";
 
     private final ApiKeys keys;
     private final GatewayService gateway;
@@ -69,6 +80,13 @@ class ChatCompletionsController {
     }
 
     @PostMapping("/chat/completions")
+    @Operation(summary = "Answer a chat completion with the use case's champion",
+            description = "OpenAI's `POST /v1/chat/completions`, streamed or not. The response's `model` names the"
+                    + " model version that answered; the headers X-Lifecycle-Interaction-Id, -Arm, -Model-Version"
+                    + " and -Prompt-Version identify the call.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ChatCompletionRequest.class))))
     void complete(@RequestHeader(value = "Authorization", required = false) String authorization,
                   @RequestHeader(value = USE_CASE_HEADER, required = false) String useCaseHeader,
                   @RequestBody(required = false) byte[] body, HttpServletResponse response) throws IOException {
@@ -83,6 +101,7 @@ class ChatCompletionsController {
         }
         String input = lastUserMessage(request);
         String user = text(request, "user", false);
+        requireOneChoice(request);
         boolean stream = request.path("stream").asBoolean(false);
         boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         GatewayRoutes.Route route = gateway.route(caller, useCaseKey, model);
@@ -94,8 +113,10 @@ class ChatCompletionsController {
         response.setHeader("X-Lifecycle-Prompt-Version", String.valueOf(answer.served().prompt().version()));
         String id = "chatcmpl-" + answer.callId();
         long created = Instant.now().getEpochSecond();
+        // as OpenAI names the snapshot that answered an alias: the champion's or challenger's model version
+        String servedModel = answer.served().model().name();
         if (stream) {
-            writeStream(response, id, created, model, answer, includeUsage);
+            writeStream(response, id, created, servedModel, answer, includeUsage);
         } else {
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             Map<String, Object> message = new LinkedHashMap<>();
@@ -107,7 +128,7 @@ class ChatCompletionsController {
             choice.put("message", message);
             choice.put("logprobs", null);
             choice.put("finish_reason", "stop");
-            Map<String, Object> completion = envelope(id, "chat.completion", created, model);
+            Map<String, Object> completion = envelope(id, "chat.completion", created, servedModel);
             completion.put("choices", List.of(choice));
             completion.put("usage", usage(answer));
             wire.writeValue(response.getOutputStream(), completion);
@@ -116,16 +137,70 @@ class ChatCompletionsController {
 
     /** The use cases this key may call, as models. */
     @GetMapping("/models")
+    @Operation(summary = "List the use cases this key may call, as OpenAI models",
+            description = "OpenAI's `GET /v1/models`: one model `lifecycle/<use-case-key>` per use case.")
     Map<String, Object> models(@RequestHeader(value = "Authorization", required = false) String authorization) {
         ApiKeys.Caller caller = keys.authenticate(authorization);
         List<Map<String, Object>> data = new ArrayList<>();
-        for (var useCase : useCases.findAll()) {
-            if (caller.useCaseId() == null || caller.useCaseId() == useCase.id()) {
-                data.add(Map.of("id", GatewayRoutes.MODEL_PREFIX + useCase.key(), "object", "model",
-                        "created", 0, "owned_by", "llm-lifecycle"));
+        for (UseCase useCase : useCases.findAll()) {
+            if (visible(caller, useCase)) {
+                data.add(model(useCase));
             }
         }
-        return Map.of("object", "list", "data", data);
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("object", "list");
+        list.put("data", data);
+        return list;
+    }
+
+    /**
+     * One model, as OpenAI's {@code models.retrieve}: its id is {@code lifecycle/<use-case-key>}, which OpenAI
+     * clients send with the slash encoded ({@code lifecycle%2F<key>}, see {@link GatewayUrlConfiguration}).
+     */
+    @GetMapping("/models/{id}")
+    @Operation(summary = "Retrieve one use case as an OpenAI model",
+            description = "OpenAI's `GET /v1/models/{model}`; the id is `lifecycle/<use-case-key>` (its slash sent"
+                    + " as `%2F` or as a path separator). An unknown id, or a use case this key may not call, is"
+                    + " 404 `model_not_found`.")
+    Map<String, Object> model(@RequestHeader(value = "Authorization", required = false) String authorization,
+                              @PathVariable String id) {
+        ApiKeys.Caller caller = keys.authenticate(authorization);
+        String key = id.startsWith(GatewayRoutes.MODEL_PREFIX) ? id.substring(GatewayRoutes.MODEL_PREFIX.length())
+                : null;
+        if (key == null || !StorableText.isStorable(key)) { // no use case key holds a NUL
+            throw GatewayError.modelNotFound(id);
+        }
+        return useCases.findByKey(key).filter(useCase -> visible(caller, useCase)).map(this::model)
+                .orElseThrow(() -> GatewayError.modelNotFound(id));
+    }
+
+    /** The same, its id's slash sent unencoded ({@code GET /v1/models/lifecycle/<key>}, as curl users write it). */
+    @Hidden
+    @GetMapping("/models/{namespace}/{name}")
+    Map<String, Object> model(@RequestHeader(value = "Authorization", required = false) String authorization,
+                              @PathVariable String namespace, @PathVariable String name) {
+        return model(authorization, namespace + "/" + name);
+    }
+
+    /** Any other path under /v1: OpenAI's "Invalid URL" 404, so that clients raise their NotFoundError. */
+    @Hidden
+    @RequestMapping("/**")
+    void unknownPath(HttpServletRequest request) {
+        throw new GatewayError(HttpStatus.NOT_FOUND, "invalid_request_error", null, null,
+                "Invalid URL (" + request.getMethod() + " " + request.getRequestURI() + ")");
+    }
+
+    private static boolean visible(ApiKeys.Caller caller, UseCase useCase) {
+        return caller.useCaseId() == null || caller.useCaseId() == useCase.id();
+    }
+
+    private Map<String, Object> model(UseCase useCase) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("id", GatewayRoutes.MODEL_PREFIX + useCase.key());
+        model.put("object", "model");
+        model.put("created", useCases.createdAt(useCase.id()).getEpochSecond());
+        model.put("owned_by", OWNER);
+        return model;
     }
 
     /**
@@ -133,6 +208,12 @@ class ChatCompletionsController {
      * the model should have given, a comment. It joins the use case's feedback for the next dataset.
      */
     @PostMapping("/feedback")
+    @Operation(summary = "Give feedback on a served call",
+            description = "A rating, the output the model should have given, a comment, by the call's"
+                    + " X-Lifecycle-Interaction-Id; it joins the use case's feedback for the next dataset.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = InteractionFeedbackRequest.class))))
     Map<String, Object> feedback(@RequestHeader(value = "Authorization", required = false) String authorization,
                                  @RequestBody(required = false) byte[] body) {
         ApiKeys.Caller caller = keys.authenticate(authorization);
@@ -256,6 +337,21 @@ class ChatCompletionsController {
             throw GatewayError.invalidRequest(field, "'" + field + "' must be a string.");
         }
         return value.asText();
+    }
+
+    /** One choice per request: the use case's champion gives one answer, so {@code n} may only be 1. */
+    private static void requireOneChoice(JsonNode request) {
+        JsonNode n = request.get("n");
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isIntegralNumber()) {
+            throw GatewayError.invalidRequest("n", "'n' must be an integer.");
+        }
+        if (!n.canConvertToLong() || n.asLong() != 1) {
+            throw GatewayError.invalidRequest("n", "This gateway answers with one choice per request: 'n' must be"
+                    + " 1 (got " + n.asText() + ").");
+        }
     }
 
     /** The input: the last user message's text (a string, or the text parts of a content array). */

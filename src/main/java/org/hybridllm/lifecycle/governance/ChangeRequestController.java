@@ -1,5 +1,7 @@
 package org.hybridllm.lifecycle.governance;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import java.security.Principal;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * reviewer named and runs from there as a new revision. The message to the engine goes through the outbox.
  */
 @RestController
+@Tag(name = "Runs", description = "Lifecycle runs: start, follow, resume, cancel")
 public class ChangeRequestController {
 
     public static final String CHANGES_ADDRESSED_MESSAGE = "changes-addressed";
@@ -46,6 +49,7 @@ public class ChangeRequestController {
     }
 
     @PostMapping("/api/runs/{id}/changes-addressed")
+    @Operation(summary = "Continue a run a reviewer sent back, from the stage they named, as a new revision")
     public Map<String, Object> changesAddressed(@PathVariable UUID id,
                                                 @Valid @RequestBody(required = false) ChangesAddressed body,
                                                 Principal user) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +56,12 @@ public class UseCaseRepository {
 
     public UseCase get(long id) {
         return jdbc.sql(SELECT + " where u.id = ?").param(id).query(this::map).single();
+    }
+
+    /** When the use case was created (the gateway reports it as its model's {@code created}). */
+    public Instant createdAt(long useCaseId) {
+        return jdbc.sql("select created_at from use_case where id = ?").param(useCaseId)
+                .query(OffsetDateTime.class).single().toInstant();
     }
 
     public List<UseCase> findAll() {

@@ -2,6 +2,10 @@ package org.hybridllm.lifecycle.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -41,6 +45,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link FineTuneCallbackEvents}.
  */
 @RestController
+@Tag(name = "Webhooks", description = "Signed events from other systems: run.start, drift.alert, feedback.batch,"
+        + " fine_tune.callback")
 public class WebhookController {
 
     public static final String TIMESTAMP_HEADER = "X-Lifecycle-Timestamp";
@@ -73,6 +79,13 @@ public class WebhookController {
     }
 
     @PostMapping(path = "/api/webhooks/{source}", consumes = MediaType.ALL_VALUE)
+    @Operation(summary = "Receive a signed event from a configured source",
+            description = "`sha256=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` in " + SIGNATURE_HEADER
+                    + ", unix seconds in " + TIMESTAMP_HEADER + ", optionally an " + IDEMPOTENCY_HEADER
+                    + " (the event id otherwise).",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = WebhookEvent.class))))
     public ResponseEntity<Object> receive(@PathVariable String source,
                                           @RequestHeader(name = TIMESTAMP_HEADER, required = false) String timestamp,
                                           @RequestHeader(name = SIGNATURE_HEADER, required = false) String signature,
