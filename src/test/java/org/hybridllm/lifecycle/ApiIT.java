@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -203,6 +204,46 @@ class ApiIT {
         assertThat(count("interaction") - interactions).isEqualTo(2000);
         assertThat(count("feedback") - feedback).isEqualTo(2500);
 
+        // text COPY must escape, a correction of a recorded interaction (by id) and of one the batch creates:
+        // each keeps the output it corrected
+        String awkward = "tab\there, new\nline, back\\slash \\N, ünïcødé 🙂";
+        ResponseEntity<JsonNode> copied = ndjson(LifecycleApi.ENGINEER,
+                "{\"useCase\":\"" + key + "\",\"externalId\":\"c-1\",\"input\":" + quoted(awkward)
+                        + ",\"output\":\"billing\",\"rating\":-1,\"correctedOutput\":\"refund\"}\n"
+                        + "{\"useCase\":\"" + key + "\",\"externalId\":\"c-1\",\"input\":\"again\",\"output\":\"x\","
+                        + "\"correctedOutput\":\"refund\"}\n"
+                        + "{\"useCase\":\"" + key + "\",\"interactionId\":" + interactionId
+                        + ",\"correctedOutput\":\"refund\",\"comment\":" + quoted(awkward) + "}\n");
+        assertThat(copied.getStatusCode().value()).as(String.valueOf(copied.getBody())).isEqualTo(200);
+        assertThat(copied.getBody().path("interactionsCreated").asLong()).isEqualTo(1);
+        assertThat(jdbc.sql("select input from interaction i join use_case u on u.id = i.use_case_id "
+                + "where u.key = ? and external_id = 'c-1'").param(key).query(String.class).single())
+                .isEqualTo(awkward);
+        assertThat(jdbc.sql("""
+                        select f.original_output from feedback f join interaction i on i.id = f.interaction_id
+                        join use_case u on u.id = i.use_case_id where u.key = ? and i.external_id = 'c-1'
+                        order by f.id""").param(key).query(String.class).list()).containsExactly("billing", "billing");
+        assertThat(jdbc.sql("select original_output from feedback where interaction_id = ? and comment = ?")
+                .params(interactionId, awkward).query(String.class).single()).isEqualTo("billing");
+        // a batch re-sending an interaction recorded by an earlier request attaches to it
+        ResponseEntity<JsonNode> resent = ndjson(LifecycleApi.ENGINEER, "{\"useCase\":\"" + key
+                + "\",\"externalId\":\"b-0\",\"input\":\"ticket 0\",\"output\":\"other\",\"rating\":-1,"
+                + "\"correctedOutput\":\"refund\"}\n{\"useCase\":\"" + key + "\",\"externalId\":\"b-new\","
+                + "\"input\":\"new one\",\"rating\":1}\n");
+        assertThat(resent.getStatusCode().value()).as(String.valueOf(resent.getBody())).isEqualTo(200);
+        assertThat(resent.getBody().path("interactionsCreated").asLong()).isEqualTo(1);
+        assertThat(jdbc.sql("""
+                        select count(*) from interaction i join use_case u on u.id = i.use_case_id
+                        where u.key = ? and i.external_id = 'b-0'""").param(key).query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("""
+                        select f.original_output from feedback f join interaction i on i.id = f.interaction_id
+                        join use_case u on u.id = i.use_case_id
+                        where u.key = ? and i.external_id = 'b-0' and f.corrected_output = 'refund'""")
+                .param(key).query(String.class).single()).isEqualTo("billing");
+        interactions += 2;
+        feedback += 5;
+
         // one bad line in the middle: the whole batch is refused, naming the line and field, nothing is stored
         String bad = ("{\"useCase\":\"" + key + "\",\"input\":\"a\",\"rating\":1}\n").repeat(1499)
                 + "{\"useCase\":\"" + key + "\",\"input\":\"a\",\"raiting\":1}\n"
@@ -218,7 +259,7 @@ class ApiIT {
         // listing: by use case and prompt version, paged
         JsonNode page = api.call(LifecycleApi.ENGINEER, HttpMethod.GET,
                 "/api/feedback?useCase=" + key + "&promptVersion=1&page=1&size=100", null).getBody();
-        assertThat(page.path("totalItems").asLong()).isEqualTo(2503); // 3 on t-1, 2,500 from the batch
+        assertThat(page.path("totalItems").asLong()).isEqualTo(2505); // 4 on t-1, 2,501 on the batch's interactions
         assertThat(page.path("items")).hasSize(100);
         assertThat(page.path("items").get(0).path("promptVersion").asInt()).isEqualTo(1);
         assertProblem(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/feedback?promptVersion=1", null), 400,
@@ -591,6 +632,14 @@ class ApiIT {
                 .noneMatch(operation -> operation.contains("**"));
         assertThat(typedBodies).contains("post /v1/chat/completions", "post /v1/feedback", "post /api/runs",
                 "post /api/use-cases");
+    }
+
+    private String quoted(String text) {
+        try {
+            return json.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ResponseEntity<JsonNode> ndjson(String user, String body) {

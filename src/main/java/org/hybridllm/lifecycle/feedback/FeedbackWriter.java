@@ -1,9 +1,11 @@
 package org.hybridllm.lifecycle.feedback;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,13 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
  * Writes checked feedback rows a chunk at a time: ids are taken from the sequences up front and every table gets
- * one array-valued insert per chunk, instead of a round trip per row. Re-sent interactions (same use case and
+ * one {@code COPY} per chunk (or, where the chunk re-sends recorded interactions, one array-valued insert),
+ * instead of a round trip per row. Re-sent interactions (same use case and
  * external id) attach their feedback to the interaction recorded first.
  */
 @Repository
@@ -30,6 +35,8 @@ public class FeedbackWriter {
 
     record Written(long interactionsCreated, long lastInteractionId, long lastFeedbackId) {
     }
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final JdbcTemplate jdbcTemplate;
     private final JdbcClient jdbc;
@@ -44,9 +51,122 @@ public class FeedbackWriter {
                 .params(interactionId, useCaseId).query(Boolean.class).single();
     }
 
-    /** Call inside a transaction. */
+    /**
+     * Call inside a transaction. The chunk goes in through {@code COPY} (no array literals for the server to parse,
+     * no external-id lookup); if one of its external ids is already recorded (the unique key refuses the copy) the
+     * copy is rolled back to its savepoint and the chunk is written by array-valued inserts that attach to the
+     * recorded interactions.
+     */
     Written write(List<Row> rows, String createdBy) {
-        return jdbcTemplate.execute((Connection connection) -> write(connection, rows, createdBy));
+        return jdbcTemplate.execute((Connection connection) -> {
+            Written copied = copy(connection, rows, createdBy);
+            return copied != null ? copied : write(connection, rows, createdBy);
+        });
+    }
+
+    /** The chunk by COPY, or null (nothing written) when an external id in it was recorded before. */
+    private Written copy(Connection connection, List<Row> rows, String createdBy) throws SQLException {
+        int n = rows.size();
+        long[] interactionIds = new long[n];
+        // the rows whose interaction this chunk creates, and for every row the row that created its interaction
+        List<Integer> fresh = new ArrayList<>();
+        int[] creator = new int[n];
+        Map<String, Integer> creatorByExternalId = new HashMap<>();
+        List<Long> recordedWithCorrection = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            creator[i] = -1;
+            if (row.interactionId() != null) {
+                if (row.correctedOutput() != null) {
+                    recordedWithCorrection.add(row.interactionId());
+                }
+                continue;
+            }
+            if (row.externalId() != null) {
+                Integer first = creatorByExternalId.putIfAbsent(row.useCaseId() + "\u0000" + row.externalId(), i);
+                if (first != null) {
+                    creator[i] = first;
+                    continue;
+                }
+            }
+            creator[i] = i;
+            fresh.add(i);
+        }
+        long[] newIds = nextIds(connection, "interaction_id_seq", fresh.size());
+        for (int k = 0; k < fresh.size(); k++) {
+            interactionIds[fresh.get(k)] = newIds[k];
+        }
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            interactionIds[i] = row.interactionId() != null ? row.interactionId() : interactionIds[creator[i]];
+        }
+        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        if (!fresh.isEmpty()) {
+            StringBuilder text = new StringBuilder(fresh.size() * 160);
+            for (int k = 0; k < fresh.size(); k++) {
+                Row row = rows.get(fresh.get(k));
+                text.append(newIds[k]).append('\t').append(row.useCaseId()).append('\t');
+                CopyText.append(text, row.externalId()).append('\t');
+                CopyText.append(text, row.promptVersionId()).append('\t');
+                CopyText.append(text, row.subjectId()).append('\t');
+                CopyText.append(text, row.input()).append('\t');
+                CopyText.append(text, row.output()).append('\n');
+            }
+            Savepoint beforeCopy = connection.setSavepoint();
+            try {
+                copy.copyIn("copy interaction (id, use_case_id, external_id, prompt_version_id, subject_id, input, "
+                        + "output) from stdin", CopyText.utf8(text));
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                connection.rollback(beforeCopy);
+                return null;
+            } catch (IOException e) {
+                throw new SQLException("COPY of the interactions failed", e);
+            }
+            connection.releaseSavepoint(beforeCopy);
+        }
+        Map<Long, String> recordedOutputs = outputs(connection, recordedWithCorrection);
+        long[] feedbackIds = nextIds(connection, "feedback_id_seq", n);
+        StringBuilder text = new StringBuilder(n * 60);
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            // what the correction replaced: the output of the interaction as recorded (its first sending)
+            String original = row.correctedOutput() == null ? null
+                    : row.interactionId() != null ? recordedOutputs.get(row.interactionId())
+                    : rows.get(creator[i]).output();
+            text.append(feedbackIds[i]).append('\t').append(interactionIds[i]).append('\t');
+            CopyText.append(text, row.rating()).append('\t');
+            CopyText.append(text, row.correctedOutput()).append('\t');
+            CopyText.append(text, row.comment()).append('\t');
+            CopyText.append(text, createdBy).append('\t');
+            CopyText.append(text, original).append('\n');
+        }
+        try {
+            copy.copyIn("copy feedback (id, interaction_id, rating, corrected_output, comment, created_by, "
+                    + "original_output) from stdin", CopyText.utf8(text));
+        } catch (IOException e) {
+            throw new SQLException("COPY of the feedback failed", e);
+        }
+        return new Written(fresh.size(), interactionIds[n - 1], feedbackIds[n - 1]);
+    }
+
+    private static Map<Long, String> outputs(Connection connection, List<Long> interactionIds) throws SQLException {
+        Map<Long, String> outputs = new HashMap<>();
+        if (interactionIds.isEmpty()) {
+            return outputs;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "select id, output from interaction where id = any(?)")) {
+            select.setArray(1, connection.createArrayOf("bigint", interactionIds.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    outputs.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return outputs;
     }
 
     private Written write(Connection connection, List<Row> rows, String createdBy) throws SQLException {
