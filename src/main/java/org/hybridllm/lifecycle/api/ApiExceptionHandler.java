@@ -25,6 +25,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.Locale;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 
 /**
@@ -70,9 +73,40 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ProblemDetail> refused(ApiException e) {
-        ProblemDetail body = toProblem(e);
+    ResponseEntity<ProblemDetail> refused(ApiException e, HttpServletRequest request) {
+        ProblemDetail body = withInstance(toProblem(e), request);
         return ResponseEntity.status(body.getStatus()).body(body);
+    }
+
+    /**
+     * Sets the problem's {@code instance} to the request's path, percent-encoding what a URI cannot hold. Spring
+     * MVC would otherwise set it with {@code URI.create} of the raw path, which throws (a 500 in place of the
+     * problem) for a path holding e.g. {@code {}, |, "} or a space, as clients send them to path variables.
+     */
+    static ProblemDetail withInstance(ProblemDetail problem, HttpServletRequest request) {
+        if (problem.getInstance() == null && request != null && request.getRequestURI() != null) {
+            problem.setInstance(safeUri(request.getRequestURI()));
+        }
+        return problem;
+    }
+
+    private static ProblemDetail withInstance(ProblemDetail problem, WebRequest request) {
+        return request instanceof ServletWebRequest servlet ? withInstance(problem, servlet.getRequest()) : problem;
+    }
+
+    /** The path as a URI: characters a URI path may not hold (and malformed escapes) percent-encoded. */
+    static URI safeUri(String rawPath) {
+        try {
+            return URI.create(rawPath);
+        } catch (IllegalArgumentException notAUri) {
+            StringBuilder encoded = new StringBuilder(rawPath.length() + 16);
+            for (byte b : rawPath.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xff;
+                boolean allowed = c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0);
+                encoded.append(allowed ? String.valueOf((char) c) : String.format("%%%02X", c));
+            }
+            return URI.create(encoded.toString());
+        }
     }
 
     @Override
@@ -86,7 +120,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 : errors.get(0).get("field") + ": " + errors.get(0).get("message"));
         body.setProperty("field", errors.isEmpty() ? null : errors.get(0).get("field"));
         body.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(body);
+        return ResponseEntity.badRequest().body(withInstance(body, request));
     }
 
     @Override
@@ -97,14 +131,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         UnstorableTextException unstorable = cause(ex, UnstorableTextException.class);
         if (unstorable != null) {
             ProblemDetail body = toProblem(unstorable.toInvalidInput());
-            return ResponseEntity.badRequest().body(body);
+            return ResponseEntity.badRequest().body(withInstance(body, request));
         }
         if (ex.getCause() instanceof InvalidFormatException format
                 && !format.getPath().isEmpty()) {
             String field = format.getPath().get(format.getPath().size() - 1).getFieldName();
             ProblemDetail body = invalid("Field '" + field + "' has an invalid value: " + format.getValue());
             body.setProperty("field", field);
-            return ResponseEntity.badRequest().body(body);
+            return ResponseEntity.badRequest().body(withInstance(body, request));
         }
         // a value of the wrong JSON type (a text where a list belongs, an object where a number does)
         if (ex.getCause() instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
@@ -113,9 +147,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     + (mismatched.getTargetType() == null ? "." : ": expected "
                     + mismatched.getTargetType().getSimpleName() + "."));
             body.setProperty("field", field);
-            return ResponseEntity.badRequest().body(body);
+            return ResponseEntity.badRequest().body(withInstance(body, request));
         }
-        return ResponseEntity.badRequest().body(invalid(detail + "."));
+        return ResponseEntity.badRequest().body(withInstance(invalid(detail + "."), request));
     }
 
     /** A binding path as clients name fields: {@code evalExamples[0].input}. */
@@ -144,6 +178,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     : status.name().toLowerCase(Locale.ROOT).replace('_', '-');
             problem.setType(URI.create(ApiProblems.TYPE_BASE + slug));
         }
+        if (body instanceof ProblemDetail problem) {
+            withInstance(problem, request);
+        }
         return super.createResponseEntity(body, headers, statusCode, request);
     }
 
@@ -153,18 +190,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpStatusCode status, WebRequest request) {
         ProblemDetail body = invalid("Parameter '" + ex.getParameterName() + "' is required.");
         body.setProperty("field", ex.getParameterName());
-        return ResponseEntity.badRequest().body(body);
+        return ResponseEntity.badRequest().body(withInstance(body, request));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
-        ProblemDetail body = invalid("Parameter '" + ex.getName() + "' has an invalid value: " + ex.getValue());
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex, HttpServletRequest request) {
+        ProblemDetail body = invalid("Parameter '" + ex.getName() + "' has an invalid value: "
+                + StorableText.printable(String.valueOf(ex.getValue())));
         body.setProperty("field", ex.getName());
-        return ResponseEntity.badRequest().body(body);
+        return ResponseEntity.badRequest().body(withInstance(body, request));
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception ex) throws Exception {
+    ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) throws Exception {
         if (ex instanceof AccessDeniedException
                 || ex instanceof AuthenticationException) {
             throw ex; // Spring Security answers these (401 / 403)
@@ -173,15 +211,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (refusedText != null && UNSTORABLE_TEXT.contains(refusedText.getSQLState())) {
             // input that reached the database without being checked (e.g. a query parameter): still the client's
             log.warn("The database refused text from a request: {}", refusedText.getMessage());
-            return ResponseEntity.badRequest().body(invalid("The request holds text that cannot be stored "
-                    + "(U+0000 or an unpaired surrogate); remove or replace it."));
+            return ResponseEntity.badRequest().body(withInstance(invalid("The request holds text that cannot be "
+                    + "stored (U+0000 or an unpaired surrogate); remove or replace it."), request));
         }
         log.error("Unexpected error", ex);
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged.");
         body.setType(URI.create(ApiProblems.TYPE_BASE + "internal-error"));
         body.setTitle("Internal error");
-        return ResponseEntity.internalServerError().body(body);
+        return ResponseEntity.internalServerError().body(withInstance(body, request));
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {

@@ -69,6 +69,14 @@ public class ApprovalRepository {
                 .params(runId, gateType).query(MAPPER).optional();
     }
 
+    /** The stage the reviewer sent the run back to (PROMPT or DATASET): that of its latest change request. */
+    public Optional<String> requestedChangeTarget(UUID runId) {
+        return jdbc.sql("""
+                        select change_target from approval where run_id = ? and status = 'CHANGES_REQUESTED'
+                        and change_target is not null order by decided_at desc nulls last, created_at desc limit 1""")
+                .param(runId).query(String.class).optional();
+    }
+
     public List<Approval> findByRun(UUID runId) {
         return jdbc.sql(SELECT + " where a.run_id = ? order by a.created_at").param(runId)
                 .query(MAPPER).list();

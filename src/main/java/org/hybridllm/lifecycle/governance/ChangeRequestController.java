@@ -38,10 +38,13 @@ public class ChangeRequestController {
     private final AuditLog audit;
     private final TransactionTemplate transaction;
     private final FeedbackRepository feedback;
+    private final ApprovalRepository approvals;
 
     public ChangeRequestController(RunRepository runs, Outbox outbox, AuditLog audit,
-                                   TransactionTemplate transaction, FeedbackRepository feedback) {
+                                   TransactionTemplate transaction, FeedbackRepository feedback,
+                                   ApprovalRepository approvals) {
         this.feedback = feedback;
+        this.approvals = approvals;
         this.runs = runs;
         this.outbox = outbox;
         this.audit = audit;
@@ -66,10 +69,15 @@ public class ChangeRequestController {
             audit.record(user.getName(), "CHANGES_ADDRESSED", "lifecycle_run", id, id, details);
             // the new revision builds from the feedback as it is now (the engineer may have added corrections)
             long feedbackUpToId = feedback.summarise(run.useCaseId()).feedbackUpToId();
-            // a signal only: CheckChangesAddressedWorker takes the revision and the snapshot from this outbox row
-            outbox.enqueue(CHANGES_ADDRESSED_MESSAGE, id.toString(), Map.of("addressedRevision", run.revision() + 1,
-                    "feedbackUpToId", feedbackUpToId));
+            // a signal only: CheckChangesAddressedWorker takes the revision, the snapshot and the stage to go back
+            // to from this outbox row, committed with the new revision before the message is published
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("addressedRevision", run.revision() + 1);
+            answer.put("feedbackUpToId", feedbackUpToId);
+            approvals.requestedChangeTarget(id).ifPresent(target -> answer.put("changeTarget", target));
+            outbox.enqueue(CHANGES_ADDRESSED_MESSAGE, id.toString(), answer);
             return Map.of("runId", id, "revision", run.revision() + 1, "status", RunStatus.RUNNING);
         });
     }
+
 }

@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * After a {@code changes-addressed} message: checks in Postgres that an engineer did answer the change request
  * (ChangeRequestController: the run is RUNNING again at a new revision, with the outbox message that says so) and
- * hands the process that revision's feedback snapshot from the outbox row, not from the message. A message nobody
+ * hands the process that revision's feedback snapshot and the stage the reviewer sent it back to
+ * ({@code changeTarget}: PROMPT or DATASET) from the outbox row, not from the message nor from a process variable
+ * an engine that lost its state would not have. A message nobody
  * recorded (anyone on the engine's gateway can publish one) is ignored, with an audit event, and the run keeps
  * waiting ({@code changesAddressed} false; bpmn/llm-lifecycle.bpmn).
  */
@@ -35,7 +37,7 @@ public class CheckChangesAddressedWorker {
     public sealed interface ChangesOutcome permits ChangesAddressed, MessageIgnored {
     }
 
-    public record ChangesAddressed(boolean changesAddressed, int revision, long feedbackUpToId)
+    public record ChangesAddressed(boolean changesAddressed, int revision, long feedbackUpToId, String changeTarget)
             implements ChangesOutcome {
     }
 
@@ -44,7 +46,7 @@ public class CheckChangesAddressedWorker {
 
     /** What the outbox row of the answer holds ({@code revision}: as rows written before V12 named it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record RecordedAnswer(Integer addressedRevision, Integer revision, Long feedbackUpToId) {
+    record RecordedAnswer(Integer addressedRevision, Integer revision, Long feedbackUpToId, String changeTarget) {
 
         Integer answeredRevision() {
             return addressedRevision != null ? addressedRevision : revision;
@@ -56,9 +58,12 @@ public class CheckChangesAddressedWorker {
     private final AuditLog audit;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
+    private final ApprovalRepository approvals;
 
     public CheckChangesAddressedWorker(RunRepository runs, Outbox outbox, AuditLog audit,
-                                       TransactionTemplate transaction, ObjectMapper json) {
+                                       TransactionTemplate transaction, ObjectMapper json,
+                                       ApprovalRepository approvals) {
+        this.approvals = approvals;
         this.runs = runs;
         this.outbox = outbox;
         this.audit = audit;
@@ -82,7 +87,10 @@ public class CheckChangesAddressedWorker {
                 runId.toString()).map(this::read);
         if (run.status() == RunStatus.RUNNING && answer.isPresent() && answer.get().feedbackUpToId() != null
                 && Integer.valueOf(run.revision()).equals(answer.get().answeredRevision())) {
-            return new ChangesAddressed(true, run.revision(), answer.get().feedbackUpToId());
+            // rows written before the change target was recorded with the answer: the change request's own
+            String changeTarget = answer.get().changeTarget() != null ? answer.get().changeTarget()
+                    : approvals.requestedChangeTarget(runId).orElse(DecisionRequest.ChangeTarget.DATASET.name());
+            return new ChangesAddressed(true, run.revision(), answer.get().feedbackUpToId(), changeTarget);
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", "no answer to the change request is recorded: the message was not sent by the app");

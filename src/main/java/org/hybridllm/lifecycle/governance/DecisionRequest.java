@@ -1,5 +1,6 @@
 package org.hybridllm.lifecycle.governance;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -20,7 +21,9 @@ public record DecisionRequest(@NotNull Decision decision, @Size(max = 4000) Stri
     /** The stage a REQUEST_CHANGES decision sends the run back to. */
     public enum ChangeTarget { PROMPT, DATASET }
 
-    public record ChecklistEntry(boolean ticked, @Size(max = 1000) String note) {
+    /** {@code ticked} is a JSON boolean, strictly: {@code "true"} or {@code 1} is refused, not counted as ticked. */
+    public record ChecklistEntry(@JsonDeserialize(using = StrictBooleanDeserializer.class) boolean ticked,
+                                 @Size(max = 1000) String note) {
     }
 
     public DecisionRequest {

@@ -80,9 +80,10 @@ public class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
-        http.securityMatcher("/api/**", "/actuator/**", "/error")
+        http.securityMatcher("/api/**", "/actuator/**", "/error", "/readiness")
                 .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health/**", "/actuator/info", "/error").permitAll()
+                        // /readiness: the readiness group on the app's port (management.endpoint.health.group)
+                        .requestMatchers("/actuator/health/**", "/actuator/info", "/error", "/readiness").permitAll()
                         // webhook senders authenticate with an HMAC signature, checked by the webhook itself
                         .requestMatchers(HttpMethod.POST, "/api/webhooks/*").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume", "/api/runs/*/cancel",
