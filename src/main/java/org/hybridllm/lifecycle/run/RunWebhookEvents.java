@@ -18,7 +18,6 @@ class RunWebhookEvents implements RunStartEvents {
 
     @Override
     public QueuedRun queue(String useCaseKey, String actor) {
-        LifecycleRun run = runs.queue(useCaseKey, actor);
-        return new QueuedRun(run.id(), run.status().name());
+        return new QueuedRun(runs.queue(useCaseKey, actor), RunStatus.QUEUED.name());
     }
 }
