@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,8 @@ class WebhookIT {
     @AfterEach
     void cancelTheStartedRuns() {
         List<UUID> open = jdbc.sql(
-                        "select id from lifecycle_run where started_by = 'webhook:ci' and status in (?, ?, ?)")
-                .params(RunStatus.RUNNING.name(), RunStatus.AWAITING_APPROVAL.name(),
+                        "select id from lifecycle_run where started_by = 'webhook:ci' and status in (?, ?, ?, ?)")
+                .params(RunStatus.QUEUED.name(), RunStatus.RUNNING.name(), RunStatus.AWAITING_APPROVAL.name(),
                         RunStatus.AWAITING_CHANGES.name())
                 .query(UUID.class).list();
         open.forEach(runId -> runs.cancel(runId, "engineer", "not followed by the test"));
@@ -65,6 +66,102 @@ class WebhookIT {
         String runId = first.body().replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1");
         assertThat(jdbc.sql("select started_by from lifecycle_run where id = ?").param(UUID.fromString(runId))
                 .query(String.class).single()).isEqualTo("webhook:ci");
+    }
+
+    @Test
+    void aRunStartIsAnsweredQueuedAtOnceAndTheDispatcherThenRunsItInOneInstance() throws Exception {
+        String body = runStart("evt-" + UUID.randomUUID());
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        HttpResponse<String> accepted = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null,
+                body);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.body()).contains("\"status\":\"QUEUED\"");
+        UUID runId = runIdOf(accepted);
+
+        // the dispatcher creates the instance, records its key with the request, and the run's first job runs
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (jdbc.sql("select count(*) from run_stage where run_id = ?").param(runId).query(Long.class).single()
+                == 0) {
+            assertThat(Instant.now()).as("the queued run's first stage").isBefore(deadline);
+            LifecycleApi.sleep(100);
+        }
+        Long instanceKey = jdbc.sql("select process_instance_key from lifecycle_run where id = ?").param(runId)
+                .query(Long.class).single();
+        assertThat(instanceKey).isNotNull();
+        assertThat(jdbc.sql("select status from lifecycle_run where id = ?").param(runId).query(String.class)
+                .single()).isNotEqualTo(RunStatus.QUEUED.name());
+        assertThat(jdbc.sql("""
+                        select process_instance_key from run_start_request
+                        where run_id = ? and dispatched_at is not null and attempts = 1""")
+                .param(runId).query(Long.class).single()).isEqualTo(instanceKey);
+        assertThat(jdbc.sql("select count(*) from audit_event where run_id = ? and action = ?")
+                .params(runId, "DUPLICATE_INSTANCE_CANCELLED").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void theSameIdempotencyKeyWithADifferentBodyIsRefusedNamingWhereTheKeyCameFrom() throws Exception {
+        String key = "evt-" + UUID.randomUUID();
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        String body = runStart(key);
+        HttpResponse<String> first = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null, body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        long runsBefore = countRuns();
+
+        String other = body.replace("}}", "},\"note\":\"another body\"}");
+        HttpResponse<String> byId = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(other)), null,
+                other);
+        assertThat(byId.statusCode()).as(byId.body()).isEqualTo(422);
+        assertThat(byId.body()).contains("\"field\":\"id\"", "webhook-idempotency-key-reused");
+
+        String headerKey = "hdr-" + UUID.randomUUID();
+        HttpResponse<String> firstByHeader = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)),
+                headerKey, body);
+        assertThat(firstByHeader.statusCode()).as(firstByHeader.body()).isEqualTo(202);
+        HttpResponse<String> byHeader = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(other)),
+                headerKey, other);
+        assertThat(byHeader.statusCode()).as(byHeader.body()).isEqualTo(422);
+        assertThat(byHeader.body()).contains("\"field\":\"Idempotency-Key\"");
+        // the same body again is still a replay of the first answer
+        HttpResponse<String> replayed = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)),
+                headerKey, body);
+        assertThat(replayed.statusCode()).isEqualTo(202);
+        assertThat(replayed.body()).isEqualTo(firstByHeader.body());
+        assertThat(countRuns() - runsBefore).isEqualTo(1);
+    }
+
+    /** A crash between recording a delivery and answering it leaves its key unanswered: taken over after the lease. */
+    @Test
+    void aDeliveryLeftUnansweredIsTakenOverOnceItsLeaseHasPassed() throws Exception {
+        String key = "evt-" + UUID.randomUUID();
+        String body = runStart(key);
+        jdbc.sql("""
+                        insert into webhook_delivery (source, idempotency_key, event_type, request_sha256, claimed_at)
+                        values ('ci', ?, 'run.start', encode(sha256(convert_to(?, 'UTF8')), 'hex'),
+                                now() - interval '31 seconds')""")
+                .params(key, body).update();
+        long runsBefore = countRuns();
+        String now = String.valueOf(Instant.now().getEpochSecond());
+        HttpResponse<String> takenOver = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null,
+                body);
+        assertThat(takenOver.statusCode()).as(takenOver.body()).isEqualTo(202);
+        assertThat(takenOver.body()).contains("\"status\":\"QUEUED\"");
+        assertThat(countRuns() - runsBefore).isEqualTo(1);
+        HttpResponse<String> replayed = send("ci", now, WebhookSignature.sign(CI_SECRET, now, bytes(body)), null,
+                body);
+        assertThat(replayed.body()).isEqualTo(takenOver.body());
+        assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+
+        // a delivery from before V24 (no body hash) is taken over too
+        String legacyKey = "evt-" + UUID.randomUUID();
+        jdbc.sql("""
+                        insert into webhook_delivery (source, idempotency_key, event_type, claimed_at)
+                        values ('ci', ?, 'run.start', now() - interval '1 hour')""")
+                .param(legacyKey).update();
+        String legacy = runStart(legacyKey);
+        HttpResponse<String> legacyTakenOver = send("ci", now, WebhookSignature.sign(CI_SECRET, now,
+                bytes(legacy)), null, legacy);
+        assertThat(legacyTakenOver.statusCode()).as(legacyTakenOver.body()).isEqualTo(202);
+        assertThat(countRuns() - runsBefore).isEqualTo(2);
     }
 
     @Test
@@ -264,6 +361,15 @@ class WebhookIT {
         assertThat(accepted.body()).contains("\"runId\":\"" + runId + "\"", "\"correlated\":\"fine-tune-callback\"");
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'FINE_TUNE_CALLBACK' and run_id = ?")
                 .param(runId).query(Long.class).single()).isEqualTo(1);
+    }
+
+    private static String runStart(String id) {
+        return "{\"type\":\"run.start\",\"id\":\"" + id + "\",\"data\":{\"useCase\":\""
+                + SampleDataLoader.USE_CASE + "\"}}";
+    }
+
+    private static UUID runIdOf(HttpResponse<String> answer) {
+        return UUID.fromString(answer.body().replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1"));
     }
 
     private long count(String table) {

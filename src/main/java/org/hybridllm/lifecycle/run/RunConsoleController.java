@@ -162,6 +162,8 @@ public class RunConsoleController {
     static String nextStep(RunView run, RunView.ApprovalSummary decision) {
         String outcome = run.outcome() == null ? "" : run.outcome();
         return switch (run.status()) {
+            case QUEUED -> "Queued: accepted by a webhook; its process instance is created as soon as the engine "
+                    + "takes it.";
             case RUNNING -> decision != null && "APPROVED".equals(decision.status()) && run.pendingApprovals().isEmpty()
                     ? "Approved: the engine is promoting the candidate; this page shows the outcome once it is done."
                     : "Running: the stage after " + lastStage(run) + " is in progress.";

@@ -69,6 +69,15 @@ public class RunRepository {
                 .update();
     }
 
+    /** A run accepted but not started yet: the dispatcher creates its process instance (RunStartQueue). */
+    void insertQueued(UUID id, long useCaseId, String startedBy) {
+        jdbc.sql("""
+                        insert into lifecycle_run (id, use_case_id, status, started_by, requester_verified)
+                        values (?, ?, 'QUEUED', ?, true)""")
+                .params(id, useCaseId, startedBy)
+                .update();
+    }
+
     public Optional<LifecycleRun> find(UUID id) {
         return jdbc.sql(SELECT + " where r.id = ?").param(id).query(mapper).optional();
     }
@@ -124,7 +133,8 @@ public class RunRepository {
 
     /**
      * Makes {@code processInstanceKey} the run's instance unless it has another one or has ended; an INTERRUPTED
-     * run whose instance turns up after all (the engine created it, but its answer never came) is RUNNING again.
+     * run whose instance turns up after all (the engine created it, but its answer never came) is RUNNING again,
+     * and so is a QUEUED one (its instance created by the dispatcher, or registered by its first job first).
      *
      * @return whether the instance is the run's
      */
@@ -132,9 +142,9 @@ public class RunRepository {
         return jdbc.sql("""
                         update lifecycle_run
                         set process_instance_key = ?, updated_at = now(),
-                            status = case when status = 'INTERRUPTED' then 'RUNNING' else status end
+                            status = case when status in ('INTERRUPTED', 'QUEUED') then 'RUNNING' else status end
                         where id = ? and (process_instance_key = ?
-                              or (process_instance_key is null and status in ('RUNNING', 'INTERRUPTED')))""")
+                              or (process_instance_key is null and status in ('QUEUED', 'RUNNING', 'INTERRUPTED')))""")
                 .params(processInstanceKey, id, processInstanceKey)
                 .update() == 1;
     }

@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.run;
 
 import io.camunda.client.CamundaClient;
+import io.camunda.client.api.CamundaFuture;
 import io.camunda.client.api.response.ProcessInstanceEvent;
 import java.time.Duration;
 import java.util.Map;
@@ -39,12 +40,14 @@ public class RunService {
     private final Duration fineTunePollInterval;
     private final Duration reviewEscalateAfter;
     private final ApplicationEventPublisher events;
+    private final RunStartQueue startQueue;
 
     public RunService(RunRepository runs, UseCaseRepository useCases, CamundaClient camunda, TransactionTemplate transaction,
-                      AuditLog audit, ApplicationEventPublisher events,
+                      AuditLog audit, ApplicationEventPublisher events, RunStartQueue startQueue,
                       @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
                       @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
         this.reviewEscalateAfter = reviewEscalateAfter;
+        this.startQueue = startQueue;
         this.events = events;
         this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
@@ -64,6 +67,25 @@ public class RunService {
         });
         createInstance(runId, useCaseKey, startedBy);
         return runs.find(runId).orElseThrow();
+    }
+
+    /**
+     * Accepts a run without waiting for the engine: its row (QUEUED) and its start request, in the caller's
+     * transaction; {@link RunStartDispatcher} creates the process instance once it has committed.
+     *
+     * @return the run's id; its status is {@link RunStatus#QUEUED}
+     */
+    public UUID queue(String useCaseKey, String startedBy) {
+        long useCaseId = useCases.findByKey(useCaseKey).map(UseCase::id)
+                .orElseThrow(() -> new InvalidInput("useCase", "Unknown use case '" + useCaseKey + "'."));
+        UUID runId = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            runs.insertQueued(runId, useCaseId, startedBy);
+            startQueue.add(runId, useCaseKey, startedBy);
+            audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId,
+                    Map.of("useCase", useCaseKey, "queued", true));
+        });
+        return runId; // not read back: the intake's cost is its statements (BENCHMARKS.md, webhook)
     }
 
     /** Starts an INTERRUPTED run again; its completed stages return their recorded outputs (run_stage). */
@@ -90,9 +112,10 @@ public class RunService {
     public LifecycleRun cancel(UUID runId, String user, String reason) {
         LifecycleRun run = transaction.execute(status -> {
             LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> new NotFound("run", runId));
-            if (!current.status().isOpen() && current.status() != RunStatus.INTERRUPTED) {
+            if (!current.status().isOpen() && current.status() != RunStatus.INTERRUPTED
+                    && current.status() != RunStatus.QUEUED) {
                 throw new Conflict("run-not-cancellable", "Run " + runId + " is " + current.status()
-                        + "; only a running, waiting or interrupted run can be cancelled.");
+                        + "; only a queued, running, waiting or interrupted run can be cancelled.");
             }
             String why = "Cancelled by " + user + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
             runs.finish(runId, RunOutcome.CANCELLED, why);
@@ -123,14 +146,7 @@ public class RunService {
     private void createInstance(UUID runId, String useCaseKey, String startedBy) {
         ProcessInstanceEvent instance;
         try {
-            instance = camunda.newCreateInstanceCommand()
-                    .bpmnProcessId(PROCESS_ID)
-                    .latestVersion()
-                    .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
-                            "fineTunePollInterval", fineTunePollInterval.toString(),
-                            "reviewEscalateAfter", reviewEscalateAfter.toString()))
-                    .send()
-                    .join();
+            instance = sendCreateInstance(runId, useCaseKey, startedBy).join();
         } catch (RuntimeException e) {
             if (!runs.markInterruptedWithoutInstance(runId)) {
                 log.info("Run {}: the engine did not answer, but an instance of the run has registered it", runId);
@@ -145,6 +161,17 @@ public class RunService {
         if (!runs.claimProcessInstance(runId, instance.getProcessInstanceKey())) {
             cancelDuplicate(runId, instance.getProcessInstanceKey());
         }
+    }
+
+    /** The create command for the run's process instance, sent; its answer (or refusal) comes later. */
+    CamundaFuture<ProcessInstanceEvent> sendCreateInstance(UUID runId, String useCaseKey, String startedBy) {
+        return camunda.newCreateInstanceCommand()
+                .bpmnProcessId(PROCESS_ID)
+                .latestVersion()
+                .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
+                        "fineTunePollInterval", fineTunePollInterval.toString(),
+                        "reviewEscalateAfter", reviewEscalateAfter.toString()))
+                .send();
     }
 
     /** Ends a second instance of a run that already has one (or has ended): a run runs in one instance. */

@@ -3,7 +3,10 @@ package org.hybridllm.lifecycle.run;
 import org.hybridllm.lifecycle.webhook.RunStartEvents;
 import org.springframework.stereotype.Component;
 
-/** {@code run.start} and {@code drift.alert} webhooks: a run of the use case, started as the API starts one. */
+/**
+ * {@code run.start} and {@code drift.alert} webhooks: a run of the use case, queued in the webhook's transaction
+ * (with its delivery row) and started by {@link RunStartDispatcher} once that commits.
+ */
 @Component
 class RunWebhookEvents implements RunStartEvents {
 
@@ -14,8 +17,7 @@ class RunWebhookEvents implements RunStartEvents {
     }
 
     @Override
-    public StartedRun start(String useCaseKey, String actor) {
-        LifecycleRun run = runs.start(useCaseKey, actor);
-        return new StartedRun(run.id(), run.status().name());
+    public QueuedRun queue(String useCaseKey, String actor) {
+        return new QueuedRun(runs.queue(useCaseKey, actor), RunStatus.QUEUED.name());
     }
 }

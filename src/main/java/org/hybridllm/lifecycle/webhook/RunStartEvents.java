@@ -4,17 +4,18 @@ import java.util.UUID;
 
 /**
  * {@code run.start} and {@code drift.alert}: what the module that owns runs does for a delivery the webhook has
- * accepted and recorded.
+ * accepted.
  */
 public interface RunStartEvents {
 
     /**
-     * Starts a run of the use case. A refusal (the use case gone meanwhile, the engine not answering) is an
-     * {@link org.hybridllm.lifecycle.api.ApiException}; the webhook records it as the delivery's answer.
+     * Queues a run of the use case in the caller's transaction (the one that records the delivery and its answer),
+     * without waiting for the engine: the run's process instance is created after the transaction commits. A
+     * refusal (the use case gone meanwhile) is an {@link org.hybridllm.lifecycle.api.ApiException}.
      */
-    StartedRun start(String useCaseKey, String actor);
+    QueuedRun queue(String useCaseKey, String actor);
 
-    /** @param status the run's status name, e.g. {@code RUNNING} */
-    record StartedRun(UUID runId, String status) {
+    /** @param status the run's status name: {@code QUEUED} */
+    record QueuedRun(UUID runId, String status) {
     }
 }

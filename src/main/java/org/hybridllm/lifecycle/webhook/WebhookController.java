@@ -8,11 +8,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hybridllm.lifecycle.api.ApiException;
 import org.hybridllm.lifecycle.api.ApiExceptionHandler;
 import org.hybridllm.lifecycle.api.Conflict;
@@ -38,7 +42,10 @@ import org.springframework.web.bind.annotation.RestController;
  * body size (413), timestamp within the replay window and HMAC signature (401), body (400, also for text
  * PostgreSQL cannot store, naming the field), event allowed for the source (422). An accepted event is stored
  * under its idempotency key before anything starts, so a retried delivery — also a concurrent one — gets the
- * first answer and starts nothing twice. A rejected request leaves nothing behind but an audit entry.
+ * first answer and starts nothing twice; the same key with a different body is refused (422, naming the key's
+ * field), and a delivery left unanswered by a crash is taken over after {@code lifecycle.webhooks.delivery-lease}.
+ * A {@code run.start} is answered 202 as soon as its run is queued (status QUEUED), without waiting for the
+ * engine. A rejected request leaves nothing behind but an audit entry.
  * <p>
  * The webhook owns the protocol (signature, replay window, idempotency, answers); each event's effect belongs to
  * the module that implements its handler: {@link RunStartEvents}, {@link FeedbackBatchEvents},
@@ -134,80 +141,89 @@ public class WebhookController {
             throw new InvalidInput("data", "Field 'data' is required and must be an object.");
         }
         String actor = "webhook:" + source;
+        Delivery delivery = new Delivery(source, key, idempotencyKey != null && !idempotencyKey.isBlank()
+                ? IDEMPOTENCY_HEADER : "id", type, sha256(body));
         // everything is checked before the delivery is recorded: a rejected request leaves no row behind
         return switch (type) {
-            case "run.start", "drift.alert" -> startRun(source, key, type, requiredUseCase(data), actor);
-            case "feedback.batch" -> ingestFeedback(source, key, type, data, actor);
-            case "fine_tune.callback" -> fineTuneCallback(source, key, type, data, actor);
+            case "run.start", "drift.alert" -> startRun(delivery, requiredUseCase(data), actor);
+            case "feedback.batch" -> ingestFeedback(delivery, data, actor);
+            case "fine_tune.callback" -> fineTuneCallback(delivery, data, actor);
             default -> throw new Refused(HttpStatus.UNPROCESSABLE_ENTITY, "webhook-event-unknown",
                     "Unprocessable event", "Event type '" + type + "' is not one this app handles.");
         };
     }
 
-    private ResponseEntity<Object> startRun(String source, String key, String type, String useCase, String actor) {
-        if (!deliveries.claim(source, key, type)) {
-            return firstAnswer(source, key);
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        int status;
-        try {
-            RunStartEvents.StartedRun run = runs.start(useCase, actor);
-            answer.put("event", type);
-            answer.put("runId", run.runId());
-            answer.put("status", run.status());
-            status = HttpStatus.ACCEPTED.value();
-        } catch (ApiException refused) {
-            ProblemDetail problem = ApiExceptionHandler.toProblem(refused);
-            answer.put("type", String.valueOf(problem.getType()));
-            answer.put("detail", problem.getDetail());
-            answer.put("field", refused.property("field"));
-            status = problem.getStatus();
-        }
-        return answer(source, key, status, answer);
+    /**
+     * The delivery, its run (QUEUED) and its start request commit together, answered at once: the process
+     * instance is created by the run module's dispatcher after the commit, as fast as the engine accepts them.
+     */
+    private ResponseEntity<Object> startRun(Delivery delivery, String useCase, String actor) {
+        return once(delivery, () -> transaction.execute(status -> {
+            if (!claim(delivery)) {
+                return null;
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            int statusCode;
+            try {
+                RunStartEvents.QueuedRun run = runs.queue(useCase, actor);
+                answer.put("event", delivery.type());
+                answer.put("runId", run.runId());
+                answer.put("status", run.status());
+                statusCode = HttpStatus.ACCEPTED.value();
+            } catch (ApiException refused) {
+                ProblemDetail problem = ApiExceptionHandler.toProblem(refused);
+                answer.put("type", String.valueOf(problem.getType()));
+                answer.put("detail", problem.getDetail());
+                answer.put("field", refused.property("field"));
+                statusCode = problem.getStatus();
+            }
+            return answer(delivery, statusCode, answer);
+        }));
     }
 
     /** The feedback rows, the delivery and its answer are written in one transaction: all of it or none. */
-    private ResponseEntity<Object> ingestFeedback(String source, String key, String type, JsonNode data,
-                                                  String actor) {
+    private ResponseEntity<Object> ingestFeedback(Delivery delivery, JsonNode data, String actor) {
         JsonNode items = data.path("items");
         if (!items.isArray() || items.isEmpty()) {
             throw new InvalidInput("data.items", "Field 'data.items' is required and must be a non-empty array.");
         }
         String defaultUseCase = data.path("useCase").isTextual() ? data.path("useCase").asText() : null;
         FeedbackBatchEvents.PreparedBatch prepared = feedback.prepare(items, defaultUseCase, "data.items");
-        ResponseEntity<Object> answered = transaction.execute(status -> {
-            if (!deliveries.claim(source, key, type)) {
+        return once(delivery, () -> transaction.execute(status -> {
+            if (!claim(delivery)) {
                 return null;
             }
             FeedbackBatchEvents.WrittenBatch written = prepared.write(actor);
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("event", type);
+            answer.put("event", delivery.type());
             answer.put("items", written.items());
             answer.put("interactionsCreated", written.interactionsCreated());
             answer.put("feedbackCreated", written.feedbackCreated());
-            return answer(source, key, HttpStatus.ACCEPTED.value(), answer);
-        });
-        return answered != null ? answered : firstAnswer(source, key);
+            return answer(delivery, HttpStatus.ACCEPTED.value(), answer);
+        }));
     }
 
     /** The job is looked up before the delivery is recorded: an unknown one is refused and leaves no row. */
-    private ResponseEntity<Object> fineTuneCallback(String source, String key, String type, JsonNode data,
-                                                    String actor) {
+    private ResponseEntity<Object> fineTuneCallback(Delivery delivery, JsonNode data, String actor) {
         String jobId = requiredText(data, "jobId", "data.jobId");
         FineTuneCallbackEvents.Job job = fineTunes.findJob(jobId).orElseThrow(() -> new Refused(
                 HttpStatus.UNPROCESSABLE_ENTITY, "webhook-fine-tune-job-unknown", "Unprocessable event",
                 "No fine-tuning job with provider id '" + jobId + "'."));
-        if (!deliveries.claim(source, key, type)) {
-            return firstAnswer(source, key);
-        }
         String reported = data.path("status").isTextual() ? data.path("status").asText() : null;
-        String correlated = fineTunes.wake(job, reported, source + ":" + key, actor);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("event", type);
-        answer.put("runId", job.runId());
-        answer.put("fineTuneJobId", job.id());
-        answer.put("correlated", correlated);
-        return answer(source, key, HttpStatus.ACCEPTED.value(), answer);
+        return once(delivery, () -> {
+            if (!claim(delivery)) {
+                return null;
+            }
+            // recorded, then woken, then answered: a crash in between is what the delivery lease is for (the
+            // wake is idempotent by its message id, so a taken-over delivery wakes nothing twice)
+            String correlated = fineTunes.wake(job, reported, delivery.source() + ":" + delivery.key(), actor);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("event", delivery.type());
+            answer.put("runId", job.runId());
+            answer.put("fineTuneJobId", job.id());
+            answer.put("correlated", correlated);
+            return answer(delivery, HttpStatus.ACCEPTED.value(), answer);
+        });
     }
 
     private String requiredUseCase(JsonNode data) {
@@ -218,18 +234,39 @@ public class WebhookController {
         return useCase;
     }
 
-    private ResponseEntity<Object> answer(String source, String key, int status, Map<String, Object> answer) {
+    private boolean claim(Delivery delivery) {
+        return deliveries.claim(delivery.source(), delivery.key(), delivery.type(), delivery.sha256(),
+                properties.deliveryLease());
+    }
+
+    private ResponseEntity<Object> answer(Delivery delivery, int status, Map<String, Object> answer) {
         String response = Jsonb.write(json, answer);
-        deliveries.recordAnswer(source, key, status, response);
+        deliveries.recordAnswer(delivery.source(), delivery.key(), status, response);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(response);
     }
 
-    /** A repeated delivery: the first one's answer, waiting for it if the first is still being processed. */
-    private ResponseEntity<Object> firstAnswer(String source, String key) {
+    /**
+     * Processes the delivery once per idempotency key: {@code attempt} claims the key and answers, or returns null
+     * when another delivery holds it. Then the other's answer is replayed, waiting for it while it is being
+     * processed; the same key with a different body is refused (422); a delivery left unanswered past its lease
+     * (its process crashed) is taken over by the next attempt.
+     */
+    private ResponseEntity<Object> once(Delivery delivery, Supplier<ResponseEntity<Object>> attempt) {
         Instant deadline = Instant.now().plus(WAIT_FOR_FIRST_ANSWER);
         while (true) {
-            Optional<WebhookDeliveries.Answer> first = deliveries.answer(source, key);
-            if (first.isPresent()) {
+            ResponseEntity<Object> answered = attempt.get();
+            if (answered != null) {
+                return answered;
+            }
+            Optional<WebhookDeliveries.Recorded> first = deliveries.find(delivery.source(), delivery.key());
+            if (first.isPresent() && first.get().sha256() != null
+                    && !first.get().sha256().equals(delivery.sha256())) {
+                throw new Refused(HttpStatus.UNPROCESSABLE_ENTITY, "webhook-idempotency-key-reused",
+                        "Unprocessable event", "The " + delivery.keyField() + " '" + delivery.key()
+                        + "' was already used by a delivery with a different body.")
+                        .with("field", delivery.keyField());
+            }
+            if (first.isPresent() && first.get().statusCode() != null) {
                 return ResponseEntity.status(first.get().statusCode())
                         .header("Idempotent-Replayed", "true").contentType(MediaType.APPLICATION_JSON)
                         .body(first.get().response());
@@ -244,6 +281,18 @@ public class WebhookController {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** @param keyField where the idempotency key came from: the header or the event's {@code id} */
+    private record Delivery(String source, String key, String keyField, String type, String sha256) {
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.hybridllm.lifecycle.webhook;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -8,8 +9,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class WebhookDeliveries {
 
-    /** A delivery's recorded answer, replayed byte for byte. */
-    record Answer(int statusCode, String response) {
+    /**
+     * A delivery as recorded: the SHA-256 of its body (null for deliveries older than V24) and its answer, replayed
+     * byte for byte (both null while it is being processed).
+     */
+    record Recorded(String sha256, Integer statusCode, String response) {
     }
 
     private final JdbcClient jdbc;
@@ -18,12 +22,23 @@ class WebhookDeliveries {
         this.jdbc = jdbc;
     }
 
-    /** Claims the idempotency key; false when another delivery with it came first. */
-    boolean claim(String source, String key, String eventType) {
+    /**
+     * Claims the idempotency key: true when it is new, or when the delivery that holds it was left unanswered for
+     * longer than {@code lease} (its process crashed) with the same body (or one from before bodies were hashed);
+     * false otherwise. Two takers of one stale
+     * delivery cannot both win: the second waits on the first's row lock and then sees its fresh claim.
+     */
+    boolean claim(String source, String key, String eventType, String sha256, Duration lease) {
         return jdbc.sql("""
-                        insert into webhook_delivery (source, idempotency_key, event_type) values (?, ?, ?)
-                        on conflict (source, idempotency_key) do nothing""")
-                .params(source, key, eventType).update() == 1;
+                        insert into webhook_delivery (source, idempotency_key, event_type, request_sha256)
+                        values (?, ?, ?, ?)
+                        on conflict (source, idempotency_key) do update
+                        set claimed_at = now(), request_sha256 = excluded.request_sha256
+                        where webhook_delivery.status_code is null
+                          and webhook_delivery.claimed_at < now() - make_interval(secs => ?)
+                          and (webhook_delivery.request_sha256 is null
+                               or webhook_delivery.request_sha256 = excluded.request_sha256)""")
+                .params(source, key, eventType, sha256, lease.toMillis() / 1000.0).update() == 1;
     }
 
     void recordAnswer(String source, String key, int statusCode, String response) {
@@ -33,11 +48,13 @@ class WebhookDeliveries {
                 .params(statusCode, response, source, key).update();
     }
 
-    /** The answer of the delivery with this key; empty while it is still being processed (or if there is none). */
-    Optional<Answer> answer(String source, String key) {
+    /** The delivery with this key; empty if there is none. */
+    Optional<Recorded> find(String source, String key) {
         return jdbc.sql("""
-                        select status_code, response from webhook_delivery
-                        where source = ? and idempotency_key = ? and status_code is not null""")
-                .params(source, key).query((rs, i) -> new Answer(rs.getInt(1), rs.getString(2))).optional();
+                        select request_sha256, status_code, response from webhook_delivery
+                        where source = ? and idempotency_key = ?""")
+                .params(source, key)
+                .query((rs, i) -> new Recorded(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3)))
+                .optional();
     }
 }
