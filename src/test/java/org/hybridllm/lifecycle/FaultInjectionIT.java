@@ -28,7 +28,7 @@ import org.hybridllm.lifecycle.webhook.WebhookSignature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Issue 18, the fault-injection suite: the app runs in a child JVM ({@link ChildApp}) and is killed as the
@@ -90,6 +90,7 @@ class FaultInjectionIT {
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<String> boundaries = boundaries();
+    private SingleConnectionDataSource connection;
     private final JdbcClient jdbc = jdbc();
     private ChildApp app;
     private int generation;
@@ -99,6 +100,7 @@ class FaultInjectionIT {
         if (app != null) {
             app.close();
         }
+        connection.destroy();
     }
 
     @Test
@@ -381,8 +383,10 @@ class FaultInjectionIT {
     }
 
     private void start() {
-        app = ChildApp.start("fault-injection-" + (++generation),
-                Map.of("lifecycle.faults.halt-after-stages", String.join(",", boundaries)));
+        // a small pool: the shared test server's connections are few (max_connections 100 for every test JVM)
+        app = ChildApp.start("fault-injection-" + (++generation), Map.of(
+                "lifecycle.faults.halt-after-stages", String.join(",", boundaries),
+                "spring.datasource.hikari.maximum-pool-size", "8"));
     }
 
     private static List<String> boundaries() {
@@ -394,8 +398,9 @@ class FaultInjectionIT {
                 : RECORDING_JOB_TYPES.stream().filter(List.of(chosen.split(","))::contains).toList();
     }
 
-    private static JdbcClient jdbc() {
+    /** One connection for the test's reads, kept open across the app's restarts. */
+    private JdbcClient jdbc() {
         TestDatabase.Connection db = TestDatabase.get();
-        return JdbcClient.create(new DriverManagerDataSource(db.url(), db.user(), db.password()));
+        return JdbcClient.create(connection = new SingleConnectionDataSource(db.url(), db.user(), db.password(), true));
     }
 }
