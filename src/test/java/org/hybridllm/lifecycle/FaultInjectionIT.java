@@ -125,6 +125,7 @@ class FaultInjectionIT {
             } else if (status.equals("AWAITING_APPROVAL") && !decisionKilled) {
                 String approvalId = jdbc.sql("select id::text from approval where run_id = ? and status = 'PENDING'")
                         .param(runId).query(String.class).single();
+                Set<String> recordedBeforeDecision = recordedStages(runId);
                 HttpResponse<String> decided = app.postJson(LifecycleApi.REVIEWER,
                         "/api/approvals/" + approvalId + "/decision", json.writeValueAsString(Map.of(
                                 "decision", "APPROVE", "comment", "checked before the crash",
@@ -134,7 +135,8 @@ class FaultInjectionIT {
                 decisionKilled = true;
                 // should the run have raced ahead to a boundary before the kill, the hook halted it there
                 Set<String> recorded = recordedStages(runId);
-                recorded.removeAll(recordedBefore);
+                recorded.removeAll(recordedBeforeDecision);
+                recorded.retainAll(boundaries);
                 haltedAt.addAll(recorded);
             } else if (status.equals("COMPLETED")) {
                 break;
