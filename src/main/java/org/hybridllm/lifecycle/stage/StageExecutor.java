@@ -50,15 +50,17 @@ public class StageExecutor {
     private final ObjectMapper json;
     private final AuditLog audit;
     private final EngineProperties instance;
+    private final FaultInjection faults;
 
     StageExecutor(StageLedger ledger, RunStates runs, TransactionTemplate transaction, ObjectMapper json,
-                  AuditLog audit, EngineProperties instance) {
+                  AuditLog audit, EngineProperties instance, FaultInjection faults) {
         this.ledger = ledger;
         this.runs = runs;
         this.transaction = transaction;
         this.json = json;
         this.audit = audit;
         this.instance = instance;
+        this.faults = faults;
     }
 
     /** A stage with slow work: claim, work outside any transaction, record. */
@@ -148,6 +150,7 @@ public class StageExecutor {
                          StageWork.Recording<T> recording) {
         T output = recording.record();
         ledger.record(runId, stage, Jsonb.write(json, output), job.getKey(), startedAt, instance.instanceName());
+        faults.stageRecorded(job.getType(), stage);
         return output;
     }
 
