@@ -100,7 +100,9 @@ class OpenAiLifecycleIT {
                 .query((rs, i) -> truth.put(rs.getString(1), rs.getString(2))).list();
         jdbc.sql("""
                 select i.input, coalesce(f.corrected_output, i.output) from interaction i
-                join feedback f on f.interaction_id = i.id where f.corrected_output is not null or f.rating = 1""")
+                join feedback f on f.interaction_id = i.id
+                where coalesce(f.corrected_output, i.output) is not null
+                  and (f.corrected_output is not null or f.rating = 1)""")
                 .query((rs, i) -> truth.putIfAbsent(rs.getString(1), rs.getString(2))).list();
         labels = jdbc.sql("""
                 select distinct e.expected from eval_example e join use_case u on u.id = e.use_case_id
