@@ -425,9 +425,21 @@ class OpenAiLifecycleIT {
         }
 
         UUID runId = api.startRun(LifecycleApi.ENGINEER, key);
-        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL", "COMPLETED");
         JsonNode primary = awaiting.path("metrics").path("primary");
         assertThat(primary.path("name").asText()).isEqualTo("rubricPassRate");
+        if (awaiting.path("status").asText().equals("COMPLETED")) {
+            // the test split of this small use case has about ten rows (which ones depends on the feedback ids the
+            // shared test database hands out): a perfect candidate may still not be a confident gain, and then
+            // the gate must say so and how many more examples it needs, not promote
+            JsonNode gate = awaiting.path("gate");
+            assertThat(awaiting.path("outcome").asText()).as(gate.toString()).isEqualTo("INCONCLUSIVE");
+            assertThat(gate.path("verdict").asText()).isEqualTo("INCONCLUSIVE");
+            assertThat(gate.path("ci").get(0).asDouble()).isLessThanOrEqualTo(0.0);
+            assertThat(gate.path("additionalExamplesNeeded").asInt()).isPositive();
+            assertThat(primary.path("candidate").asDouble()).isGreaterThan(primary.path("champion").asDouble());
+            return;
+        }
         assertThat(primary.path("candidate").asDouble()).as(primary.toString()).isEqualTo(1.0);
         assertThat(primary.path("champion").asDouble()).isLessThan(1.0);
         assertThat(primary.path("baseline").asDouble()).isLessThan(0.95);
