@@ -12,14 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import java.io.File;
 
 /**
  * A reviewer in headless Chromium (Debian's chromium + chromium-driver): logs in, opens the gate a real run on the
@@ -41,15 +37,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void openBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--no-first-run");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver")))
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+        browser = ConsoleBrowser.open(Duration.ofSeconds(5));
     }
 
     @BeforeEach
@@ -60,9 +48,7 @@ class ConsoleBrowserIT {
 
     @AfterAll
     static void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+        ConsoleBrowser.close(browser);
     }
 
     @Test
@@ -110,12 +96,7 @@ class ConsoleBrowserIT {
     }
 
     private void logInAs(String user, String password) {
-        browser.get(url("/console"));
-        assertThat(browser.getCurrentUrl()).endsWith("/login"); // anonymous users are sent to the login page
-        browser.findElement(By.name("username")).sendKeys(user);
-        browser.findElement(By.name("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Pending reviews");
+        ConsoleBrowser.logInAs(browser, url(""), user, password);
     }
 
     private void openReviewOf(UUID runId) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camunda.client.CamundaClient;
-import java.io.File;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -22,11 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,22 +59,12 @@ class RunsConsoleBrowserIT {
 
     @BeforeAll
     static void openBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--no-first-run");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver")))
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
+        browser = ConsoleBrowser.open(Duration.ofSeconds(2));
     }
 
     @AfterAll
     static void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+        ConsoleBrowser.close(browser);
     }
 
     @BeforeEach
@@ -102,7 +86,7 @@ class RunsConsoleBrowserIT {
         assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("Wrong user name or password.");
 
         submitLogin("reviewer", "reviewer-dev");
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Runs"); // where the user was going
+        assertThat(ConsoleBrowser.heading(browser)).isEqualTo("Runs"); // where the user was going
         browser.findElement(By.id("logout")).click();
         assertThat(browser.getCurrentUrl()).endsWith("/login?logout");
         assertThat(browser.findElement(By.id("login-logout")).getText()).isEqualTo("You have been signed out.");
@@ -165,7 +149,7 @@ class RunsConsoleBrowserIT {
         startRuns();
         logInAs("reviewer", "reviewer-dev");
         browser.findElement(By.id("nav-runs")).click();
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Runs");
+        assertThat(ConsoleBrowser.heading(browser)).isEqualTo("Runs");
 
         new Select(browser.findElement(By.id("filter-useCase"))).selectByValue(USE_CASE);
         browser.findElement(By.id("apply-filters")).click();
@@ -270,19 +254,11 @@ class RunsConsoleBrowserIT {
     }
 
     private void logInAs(String user, String password) {
-        browser.get(url("/console"));
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
-        submitLogin(user, password);
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Pending reviews");
+        ConsoleBrowser.logInAs(browser, url(""), user, password);
     }
 
     private void submitLogin(String user, String password) {
-        browser.findElement(By.name("username")).sendKeys(user);
-        browser.findElement(By.name("password")).sendKeys(password);
-        WebElement signIn = browser.findElement(By.id("sign-in"));
-        signIn.click();
-        // the form posts and the browser loads the next page: wait for it, not for the click's return
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(signIn));
+        ConsoleBrowser.submitLogin(browser, user, password);
     }
 
     private String url(String path) {
