@@ -4,6 +4,7 @@ import io.camunda.client.CamundaClient;
 import io.camunda.client.api.CamundaFuture;
 import io.camunda.client.api.response.ProcessInstanceEvent;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.Conflict;
@@ -11,6 +12,7 @@ import org.hybridllm.lifecycle.api.InvalidInput;
 import org.hybridllm.lifecycle.api.NotFound;
 import org.hybridllm.lifecycle.api.Unavailable;
 import org.hybridllm.lifecycle.engine.EngineRefusals;
+import org.hybridllm.lifecycle.stage.RecordedStages;
 import org.hybridllm.lifecycle.usecase.UseCase;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.slf4j.Logger;
@@ -30,6 +32,11 @@ import org.hybridllm.lifecycle.audit.AuditLog;
 public class RunService {
 
     public static final String PROCESS_ID = "llm-lifecycle";
+    /**
+     * Where a resumed run at a later revision goes on: the check of the engineer's recorded answer, which routes
+     * to the stage the reviewer sent the run back to (bpmn/llm-lifecycle.bpmn), not the start of the process.
+     */
+    static final String REVISION_RESTART_ELEMENT = "check_changes_addressed";
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
 
     private final RunRepository runs;
@@ -41,13 +48,16 @@ public class RunService {
     private final Duration reviewEscalateAfter;
     private final ApplicationEventPublisher events;
     private final RunStartQueue startQueue;
+    private final RecordedStages recordedStages;
 
     public RunService(RunRepository runs, UseCaseRepository useCases, CamundaClient camunda, TransactionTemplate transaction,
                       AuditLog audit, ApplicationEventPublisher events, RunStartQueue startQueue,
+                      RecordedStages recordedStages,
                       @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
                       @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
         this.reviewEscalateAfter = reviewEscalateAfter;
         this.startQueue = startQueue;
+        this.recordedStages = recordedStages;
         this.events = events;
         this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
@@ -65,7 +75,7 @@ public class RunService {
             runs.insert(runId, useCaseId, startedBy);
             audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId, Map.of("useCase", useCaseKey));
         });
-        createInstance(runId, useCaseKey, startedBy);
+        createInstance(runId, useCaseKey, startedBy, 0);
         return runs.find(runId).orElseThrow();
     }
 
@@ -88,7 +98,12 @@ public class RunService {
         return runId; // not read back: the intake's cost is its statements (BENCHMARKS.md, webhook)
     }
 
-    /** Starts an INTERRUPTED run again; its completed stages return their recorded outputs (run_stage). */
+    /**
+     * Starts an INTERRUPTED run again; its completed stages return their recorded outputs (run_stage). A run past
+     * its first revision (sent back by a reviewer and answered) restarts at the check of that answer, with what
+     * its earlier revisions recorded, so it goes back to the stage the reviewer chose (PROMPT or DATASET) and the
+     * stages before it are not run again.
+     */
     public LifecycleRun resume(UUID runId, String user) {
         LifecycleRun run = transaction.execute(status -> {
             LifecycleRun current = runs.findForUpdate(runId).orElseThrow(() -> new NotFound("run", runId));
@@ -100,7 +115,7 @@ public class RunService {
             audit.record(user, "RUN_RESUMED", "lifecycle_run", runId, runId, Map.of("attempt", current.attempt() + 1));
             return current;
         });
-        createInstance(runId, run.useCaseKey(), run.startedBy());
+        createInstance(runId, run.useCaseKey(), run.startedBy(), run.revision());
         return runs.find(runId).orElseThrow();
     }
 
@@ -143,10 +158,11 @@ public class RunService {
      * then claims the run when its first job registers it (RegisterRunWorker), so the run is INTERRUPTED only if
      * no instance has claimed it, and an instance created while another already holds the run is cancelled.
      */
-    private void createInstance(UUID runId, String useCaseKey, String startedBy) {
+    private void createInstance(UUID runId, String useCaseKey, String startedBy, int revision) {
         ProcessInstanceEvent instance;
         try {
-            instance = sendCreateInstance(runId, useCaseKey, startedBy).join();
+            instance = (revision == 0 ? sendCreateInstance(runId, useCaseKey, startedBy)
+                    : sendRestartAtRevision(runId, useCaseKey, startedBy, revision)).join();
         } catch (RuntimeException e) {
             if (!runs.markInterruptedWithoutInstance(runId)) {
                 log.info("Run {}: the engine did not answer, but an instance of the run has registered it", runId);
@@ -168,10 +184,30 @@ public class RunService {
         return camunda.newCreateInstanceCommand()
                 .bpmnProcessId(PROCESS_ID)
                 .latestVersion()
-                .variables(Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
-                        "fineTunePollInterval", fineTunePollInterval.toString(),
-                        "reviewEscalateAfter", reviewEscalateAfter.toString()))
+                .variables(startVariables(runId, useCaseKey, startedBy))
                 .send();
+    }
+
+    /** A new instance for a revision after the first: at the answer's check, with the earlier revisions' state. */
+    private CamundaFuture<ProcessInstanceEvent> sendRestartAtRevision(UUID runId, String useCaseKey, String startedBy,
+                                                                      int revision) {
+        Map<String, Object> variables = new LinkedHashMap<>(recordedStages.variablesBefore(runId, revision));
+        variables.putAll(startVariables(runId, useCaseKey, startedBy));
+        variables.put("announcedRevision", String.valueOf(revision));
+        log.info("Run {} resumes at revision {}: at {}, with {} recorded variables", runId, revision,
+                REVISION_RESTART_ELEMENT, variables.size());
+        return camunda.newCreateInstanceCommand()
+                .bpmnProcessId(PROCESS_ID)
+                .latestVersion()
+                .variables(variables)
+                .startBeforeElement(REVISION_RESTART_ELEMENT)
+                .send();
+    }
+
+    private Map<String, Object> startVariables(UUID runId, String useCaseKey, String startedBy) {
+        return Map.of("runId", runId.toString(), "useCaseKey", useCaseKey, "startedBy", startedBy,
+                "fineTunePollInterval", fineTunePollInterval.toString(),
+                "reviewEscalateAfter", reviewEscalateAfter.toString());
     }
 
     /** Ends a second instance of a run that already has one (or has ended): a run runs in one instance. */
