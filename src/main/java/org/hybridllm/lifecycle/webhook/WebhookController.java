@@ -70,10 +70,12 @@ public class WebhookController {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final TransactionTemplate transaction;
+    private final WebhookFaults faults;
 
     WebhookController(WebhookProperties properties, WebhookDeliveries deliveries, UseCaseRepository useCases,
                       RunStartEvents runs, FeedbackBatchEvents feedback, FineTuneCallbackEvents fineTunes,
-                      AuditLog audit, ObjectMapper json, TransactionTemplate transaction) {
+                      AuditLog audit, ObjectMapper json, TransactionTemplate transaction, WebhookFaults faults) {
+        this.faults = faults;
         this.properties = properties;
         this.deliveries = deliveries;
         this.useCases = useCases;
@@ -235,8 +237,12 @@ public class WebhookController {
     }
 
     private boolean claim(Delivery delivery) {
-        return deliveries.claim(delivery.source(), delivery.key(), delivery.type(), delivery.sha256(),
+        boolean claimed = deliveries.claim(delivery.source(), delivery.key(), delivery.type(), delivery.sha256(),
                 properties.deliveryLease());
+        if (claimed) {
+            faults.deliveryClaimed(delivery.type(), delivery.key());
+        }
+        return claimed;
     }
 
     private ResponseEntity<Object> answer(Delivery delivery, int status, Map<String, Object> answer) {
