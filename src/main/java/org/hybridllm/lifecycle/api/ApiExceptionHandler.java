@@ -2,6 +2,7 @@ package org.hybridllm.lifecycle.api;
 
 import java.net.URI;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -207,8 +208,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 || ex instanceof AuthenticationException) {
             throw ex; // Spring Security answers these (401 / 403)
         }
+        if (cause(ex, SQLTransientConnectionException.class) != null) {
+            // the pool had no connection free in time: the app is overloaded, not broken; the client may retry
+            log.warn("No database connection free in time for {} {}", request.getMethod(), request.getRequestURI());
+            ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The database is busy; retry in a moment.");
+            body.setType(URI.create(ApiProblems.TYPE_BASE + "database-busy"));
+            body.setTitle("Service unavailable");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                    .body(withInstance(body, request));
+        }
         SQLException refusedText = cause(ex, SQLException.class);
-        if (refusedText != null && UNSTORABLE_TEXT.contains(refusedText.getSQLState())) {
+        if (refusedText != null && refusedText.getSQLState() != null
+                && UNSTORABLE_TEXT.contains(refusedText.getSQLState())) {
             // input that reached the database without being checked (e.g. a query parameter): still the client's
             log.warn("The database refused text from a request: {}", refusedText.getMessage());
             return ResponseEntity.badRequest().body(withInstance(invalid("The request holds text that cannot be "

@@ -31,7 +31,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and the commit, or a create that timed out on our side but was executed) is not prevented but detected: the
  * first instance to claim the run (here, or its first job in RegisterRunWorker) is the run's, and any other is
  * cancelled ({@link RunService#cancelDuplicate}); a request whose run an instance has already claimed is marked
- * with that instance instead of creating another. The engine offers no idempotent create command to do better,
+ * with that instance instead of creating another.
+ *
+ * <p>While deliveries keep arriving the dispatcher paces itself ({@link RunDispatcherProperties#intakeRate}): the
+ * embedded engine runs in this JVM, and an engine creating instances flat out takes the CPUs the intake answers
+ * with; the queue absorbs the burst and drains at full speed after it. The engine offers no idempotent create command to do better,
  * and the embedded engine loses its instances on a restart anyway, so there re-creating is exactly right.
  */
 @Component
@@ -113,13 +117,17 @@ class RunStartDispatcher implements SmartLifecycle {
         int refusalsInARow = 0;
         while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                Batch batch = dispatchBatch();
+                boolean intakeBusy = properties.intakeRate() > 0
+                        && queue.addedWithin(properties.intakeQuietPeriod());
+                Batch batch = dispatchBatch(intakeBusy ? properties.intakeBatchSize() : properties.batchSize());
                 if (batch.engineBusy()) {
                     Thread.sleep(properties.backoff(refusalsInARow++).toMillis()); // backpressure
                 } else {
                     refusalsInARow = 0;
                     if (batch.locked() == 0) {
                         queue.awaitAdded(properties.idlePoll());
+                    } else if (intakeBusy) {
+                        Thread.sleep(properties.intakePause(batch.locked()).toMillis()); // the intake first
                     }
                 }
             } catch (InterruptedException e) {
@@ -139,10 +147,10 @@ class RunStartDispatcher implements SmartLifecycle {
     }
 
     /** One batch of due requests, sent together; how many were locked, and whether the engine refused any. */
-    Batch dispatchBatch() {
+    Batch dispatchBatch(int batchSize) {
         List<Duplicate> duplicates = new ArrayList<>();
         Batch batch = transaction.execute(status -> {
-            List<RunStartQueue.Request> due = queue.lockDue(properties.batchSize());
+            List<RunStartQueue.Request> due = queue.lockDue(batchSize);
             Map<RunStartQueue.Request, CamundaFuture<ProcessInstanceEvent>> sent = new LinkedHashMap<>();
             for (RunStartQueue.Request request : due) {
                 if (request.runStatus() == RunStatus.QUEUED) {

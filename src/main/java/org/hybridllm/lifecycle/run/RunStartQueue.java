@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -29,6 +30,8 @@ class RunStartQueue {
     private final JdbcClient jdbc;
     /** Released once per committed request, so an idle dispatcher starts at once instead of at its next poll. */
     private final Semaphore added = new Semaphore(0);
+    /** When the intake last added a request (System.nanoTime), for the dispatcher's pacing while it is busy. */
+    private final AtomicLong lastAddedAt = new AtomicLong(System.nanoTime() - TimeUnit.HOURS.toNanos(1));
 
     RunStartQueue(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -38,6 +41,7 @@ class RunStartQueue {
     void add(UUID runId, String useCaseKey, String startedBy) {
         jdbc.sql("insert into run_start_request (run_id, use_case_key, started_by) values (?, ?, ?)")
                 .params(runId, useCaseKey, startedBy).update();
+        lastAddedAt.set(System.nanoTime());
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -48,6 +52,11 @@ class RunStartQueue {
         } else {
             added.release();
         }
+    }
+
+    /** Whether the intake added a request within the last {@code period}. */
+    boolean addedWithin(Duration period) {
+        return System.nanoTime() - lastAddedAt.get() < period.toNanos();
     }
 
     /** Waits until a request is added or {@code timeout} passes. */
