@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +37,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public class FeedbackIngest {
 
     static final int CHUNK = 1000;
-    static final int MAX_LINE_CHARS = 1 << 20;
+    static final int MAX_LINE_BYTES = 1 << 20;
     static final int MAX_TEXT_CHARS = 100_000;
 
     public record Ingested(long items, long interactionsCreated, long feedbackCreated, Long interactionId,
@@ -138,18 +136,16 @@ public class FeedbackIngest {
             long items = 0;
             long created = 0;
             long lineNumber = 0;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8),
-                    1 << 16)) {
-                String line;
-                while ((line = readLine(reader, lineNumber + 1)) != null) {
-                    lineNumber++;
-                    if (line.isBlank()) {
+            try (InputStream in = body) {
+                NdjsonLines lines = new NdjsonLines(in, MAX_LINE_BYTES);
+                while (lines.next()) {
+                    if (lines.blank()) {
                         continue;
                     }
                     try {
-                        chunk.add(check(parse(line), context));
+                        chunk.add(check(parse(lines.array(), lines.offset(), lines.length()), context));
                     } catch (InvalidInput bad) {
-                        throw prefixed(bad, null, "Line " + lineNumber);
+                        throw prefixed(bad, null, "Line " + lines.lineNumber());
                     }
                     items++;
                     if (chunk.size() == CHUNK) {
@@ -157,6 +153,9 @@ public class FeedbackIngest {
                         chunk.clear();
                     }
                 }
+            } catch (NdjsonLines.TooLong tooLong) {
+                throw new InvalidInput("body", "Line " + tooLong.lineNumber + " is longer than " + MAX_LINE_BYTES
+                        + " bytes.").with("line", tooLong.lineNumber);
             } catch (IOException e) {
                 throw new InvalidInput("body", "The request body could not be read: " + e.getMessage());
             }
@@ -172,28 +171,9 @@ public class FeedbackIngest {
         });
     }
 
-    /** Reads one line, refusing one longer than {@link #MAX_LINE_CHARS} instead of buffering it whole. */
-    private static String readLine(BufferedReader reader, long lineNumber) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = reader.read()) != -1) {
-            if (c == '\n') {
-                return line.toString();
-            }
-            if (c != '\r') {
-                if (line.length() == MAX_LINE_CHARS) {
-                    throw new InvalidInput("body", "Line " + lineNumber + " is longer than " + MAX_LINE_CHARS
-                            + " characters.").with("line", lineNumber);
-                }
-                line.append((char) c);
-            }
-        }
-        return line.isEmpty() ? null : line.toString();
-    }
-
-    private FeedbackItem parse(String line) {
+    private FeedbackItem parse(byte[] line, int offset, int length) {
         try {
-            FeedbackItem item = itemReader.readValue(line);
+            FeedbackItem item = itemReader.readValue(line, offset, length);
             if (item == null) {
                 throw new InvalidInput("body", "Expected a JSON object.");
             }
@@ -210,6 +190,8 @@ public class FeedbackIngest {
             throw new InvalidInput(field, "Field '" + field + "' has an invalid value.");
         } catch (JsonProcessingException e) {
             throw new InvalidInput("body", "Not a JSON object: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInput("body", "Not a JSON object: " + e.getMessage());
         }
     }
 
