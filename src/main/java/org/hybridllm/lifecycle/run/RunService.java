@@ -86,7 +86,7 @@ public class RunService {
      * @return the run's id; its status is {@link RunStatus#QUEUED}
      */
     public UUID queue(String useCaseKey, String startedBy) {
-        long useCaseId = useCases.findByKey(useCaseKey).map(UseCase::id)
+        long useCaseId = useCases.idOf(useCaseKey)
                 .orElseThrow(() -> new InvalidInput("useCase", "Unknown use case '" + useCaseKey + "'."));
         UUID runId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {

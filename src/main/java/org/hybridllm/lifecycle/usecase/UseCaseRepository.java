@@ -49,6 +49,11 @@ public class UseCaseRepository {
         return jdbc.sql(SELECT + " where u.key = ?").param(key).query(this::map).optional();
     }
 
+    /** The id of the use case with this key: one index look-up, without the contract (hot paths: the intake). */
+    public Optional<Long> idOf(String key) {
+        return jdbc.sql("select id from use_case where key = ?").param(key).query(Long.class).optional();
+    }
+
     /** The use case with this key, or a 404 problem naming it. */
     public UseCase require(String key) {
         return findByKey(key).orElseThrow(() -> ApiProblems.notFound("use-case", key));

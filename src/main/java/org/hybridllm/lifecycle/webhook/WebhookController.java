@@ -230,7 +230,7 @@ public class WebhookController {
 
     private String requiredUseCase(JsonNode data) {
         String useCase = requiredText(data, "useCase", "data.useCase");
-        if (useCases.findByKey(useCase).isEmpty()) {
+        if (useCases.idOf(useCase).isEmpty()) {
             throw new InvalidInput("data.useCase", "Unknown use case '" + useCase + "'.");
         }
         return useCase;
