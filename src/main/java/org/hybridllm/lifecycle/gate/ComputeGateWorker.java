@@ -43,7 +43,8 @@ public class ComputeGateWorker {
     public record Computed(GateEvidence gateEvidence, Integer additionalExamplesNeeded,
                            String additionalExamplesReason, double difference, double ciLow, double ciHigh,
                            Double pValue, double alpha, double minimumGain, int sliceRegressions,
-                           int nonInferiorityFailures, boolean candidateTainted) {
+                           int nonInferiorityFailures, boolean candidateTainted,
+                           boolean championTainted) {
     }
 
     private final RunRepository runs;
@@ -90,7 +91,8 @@ public class ComputeGateWorker {
         Computed computed = new Computed(evidence, analysis.additionalExamplesNeeded(),
                 analysis.additionalExamplesReason(), evidence.difference(), evidence.ci().get(0),
                 evidence.ci().get(1), evidence.pValue(), settings.alpha(), minimumGain, analysis.sliceRegressions(),
-                analysis.nonInferiorityFailures(), candidateTainted(input));
+                analysis.nonInferiorityFailures(), candidateTainted(input),
+                input.championModelVersionId() != null && models.get(input.championModelVersionId()).tainted());
         return () -> computed;
     }
 
