@@ -33,7 +33,7 @@ public class ApplyRetentionWorker {
                                    List<Retraining.Retrain> retraining) {
     }
 
-    public record UseCaseRetention(String useCase, String retentionPeriod, OffsetDateTime cutoff,
+    public record UseCaseRetention(String useCase, String retentionPeriod, String cutoff,
                                    ErasureCounts counts) {
     }
 
@@ -91,7 +91,7 @@ public class ApplyRetentionWorker {
             });
             taintedChampions.addAll(removed.taintedChampionUseCases());
             totals = totals.plus(removed.counts());
-            applied.add(new UseCaseRetention(retention.key(), period.text(), cutoff, removed.counts()));
+            applied.add(new UseCaseRetention(retention.key(), period.text(), cutoff.toString(), removed.counts()));
         }
         artifacts.purgeErasedFiles();
         List<Retraining.Retrain> retrain = retraining.afterRemoval(taintedChampions, "retention tainted the champion");

@@ -1,5 +1,7 @@
 package org.hybridllm.lifecycle.erasure;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * What an erasure (or a retention pass) affected: rows deleted, dataset versions tainted (their lineage held the
  * rows), split files rewritten without the rows or deleted where a rewrite was impossible, models tainted (trained
@@ -18,6 +20,7 @@ public record ErasureCounts(long interactions, long feedback, int datasetVersion
                 modelsTainted + other.modelsTainted, championsTainted + other.championsTainted);
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return this.equals(NONE);
     }
