@@ -1,6 +1,9 @@
 package org.hybridllm.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +33,9 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
 
 /**
  * Right to erasure and retention on the real engine with the local model: a data subject whose rows are in the
@@ -55,12 +61,16 @@ class ErasureIT {
     CamundaClient camunda;
     @Autowired
     RunRepository runs;
+    @Autowired
+    WebApplicationContext context;
 
     LifecycleApi api;
+    MockMvc console;
 
     @BeforeEach
     void api() {
         api = new LifecycleApi(http);
+        console = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
     }
 
     @Test
@@ -123,6 +133,8 @@ class ErasureIT {
         assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.GET, "/api/use-cases/" + USE_CASE + "/aliases", null)
                 .getBody().path("championTainted").asBoolean()).isTrue();
         assertThat(api.run(first).path("taint").path("championTainted").asBoolean()).isTrue();
+        assertThat(page("/console/runs/" + first)).contains("id=\"champion-tainted\"");
+        assertThat(page("/console/datasets/" + dataset)).contains(" · tainted</b>");
         // the audit trail and the erasure record keep no subject id
         assertThat(jdbc.sql("select count(*) from audit_event where details::text like ? or entity_id = ?")
                 .params("%" + subject + "%", subject).query(Long.class).single()).isZero();
@@ -160,6 +172,9 @@ class ErasureIT {
         JsonNode review = api.awaitStatus(retraining, TIMEOUT, "AWAITING_APPROVAL");
         assertThat(review.path("gate").path("verdict").asText()).isEqualTo("PROMOTE");
         assertThat(review.path("taint").path("candidateTainted").asBoolean()).isFalse();
+        assertThat(page("/console/reviews/" + review.path("pendingApprovals").get(0).path("id").asText()))
+                .as("the review says the champion is tainted").contains("id=\"champion-tainted\"")
+                .doesNotContain("id=\"candidate-tainted\"");
         promote(review);
         long retrained = championModel();
         assertThat(retrained).isNotEqualTo(champion);
@@ -200,6 +215,11 @@ class ErasureIT {
         assertThat(filesContaining(retained)).as("files still holding rows past retention").isEmpty();
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'RETENTION_APPLIED' and entity_id = ?")
                 .param(USE_CASE).query(Long.class).single()).isPositive();
+    }
+
+    private String page(String path) throws Exception {
+        return console.perform(get(path).with(user("reviewer").roles("REVIEWER"))).andReturn().getResponse()
+                .getContentAsString();
     }
 
     /** Rows of one data subject, each a copy of a sample row's input with the marker in it, corrected. */
