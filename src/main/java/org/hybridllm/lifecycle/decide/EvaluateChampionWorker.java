@@ -92,8 +92,8 @@ public class EvaluateChampionWorker {
             // measured by the prototype stage: its evaluation of the baseline tells the cost and latency too
             ServingCost serving = evalResults.latestEvalRun(runId, EvaluatePromptsWorker.EVAL_SET, modelId, promptId)
                     .map(evalResults::servingCost).orElse(null);
-            ChampionEvaluated measured = evaluated(modelId, promptId, fineTuned, model.tainted(), input.baselineAccuracy(), null,
-                    serving, volume);
+            ChampionEvaluated measured = evaluated(modelId, promptId, fineTuned, model.tainted(),
+                    input.baselineAccuracy(), null, serving, volume);
             return () -> measured;
         }
         List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()

@@ -67,8 +67,8 @@ class SubjectErasures {
         String hash = Sha256.of(subjectId);
         Recorded recorded = transaction.execute(status -> {
             removal.lockOutBuilds(); // also serialises erasures: the record below is read and written under it
-            Optional<ErasureCounts> before = jdbc.sql("select result::text from subject_erasure where subject_sha256 = ?")
-                    .param(hash).query(String.class).optional().map(this::counts);
+            Optional<ErasureCounts> before = jdbc.sql(
+                            "select result::text from subject_erasure where subject_sha256 = ?").param(hash).query(String.class).optional().map(this::counts);
             Removal.Removed removed = removal.remove(personalData.ofSubject(subjectId), "erasure", actor);
             ErasureCounts total = before.map(b -> b.plus(removed.counts())).orElse(removed.counts());
             jdbc.sql("""
