@@ -26,4 +26,3 @@ create index interaction_subject_idx on interaction (subject_id) where subject_i
 
 -- Per use case: how long interactions and their feedback are kept (ISO-8601 duration, e.g. P365D); null: kept.
 alter table use_case add column retention_period text;
-alter table use_case add column retention_applied_at timestamptz;

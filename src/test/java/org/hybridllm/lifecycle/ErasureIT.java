@@ -222,17 +222,52 @@ class ErasureIT {
                 .getContentAsString();
     }
 
+    @Test
+    void aCandidateErasedFromWhileInReviewCannotBeApproved() throws Exception {
+        String useCase = "erasure-review";
+        sampleData.loadInto(useCase);
+        String subject = "erasure-review-subject-" + UUID.randomUUID();
+        addRows(useCase, subject, "Brambleworth" + letters(8), 0, 30);
+        UUID runId = api.startRun(LifecycleApi.ENGINEER, useCase);
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        String approval = awaiting.path("pendingApprovals").get(0).path("id").asText();
+
+        JsonNode counts = api.call(LifecycleApi.ADMIN, HttpMethod.DELETE, "/api/subjects/" + subject, null).getBody()
+                .path("counts");
+        assertThat(counts.path("modelsTainted").asInt()).as("the candidate").isEqualTo(1);
+        assertThat(counts.path("championsTainted").asInt()).isZero();
+        assertThat(api.run(runId).path("taint").path("candidateTainted").asBoolean()).isTrue();
+        assertThat(page("/console/reviews/" + approval)).contains("id=\"candidate-tainted\"");
+
+        ResponseEntity<JsonNode> approved = api.decide(LifecycleApi.REVIEWER, approval, "APPROVE", "checked");
+        assertThat(approved.getStatusCode().value()).as(String.valueOf(approved.getBody())).isEqualTo(409);
+        assertThat(approved.getBody().path("type").asText()).endsWith("/candidate-tainted");
+        assertThat(api.run(runId).path("status").asText()).isEqualTo("AWAITING_APPROVAL");
+        assertThat(api.decide(LifecycleApi.REVIEWER, approval, "REJECT", "trained on erased data")
+                .getStatusCode().value()).isEqualTo(200);
+        api.awaitStatus(runId, TIMEOUT, "REJECTED");
+        assertThat(jdbc.sql("""
+                        select count(*) from model_alias a join use_case u on u.id = a.use_case_id
+                        join model_version m on m.id = a.model_version_id
+                        where u.key = ? and a.alias = 'champion' and m.kind = 'FINE_TUNED'""")
+                .param(useCase).query(Long.class).single()).as("nothing promoted").isZero();
+    }
+
     /** Rows of one data subject, each a copy of a sample row's input with the marker in it, corrected. */
     private void addRows(String subjectId, String marker, int offset, int count) {
+        addRows(USE_CASE, subjectId, marker, offset, count);
+    }
+
+    private void addRows(String useCase, String subjectId, String marker, int offset, int count) {
         List<Map<String, Object>> samples = jdbc.sql("""
                         select i.input, f.corrected_output from feedback f join interaction i on i.id = f.interaction_id
                         join use_case u on u.id = i.use_case_id
                         where u.key = ? and f.corrected_output is not null order by f.id offset ? limit ?""")
-                .params(USE_CASE, offset, count).query().listOfRows();
+                .params(useCase, offset, count).query().listOfRows();
         assertThat(samples).hasSize(count);
         for (int k = 0; k < count; k++) {
             Map<String, Object> item = new HashMap<>();
-            item.put("useCase", USE_CASE);
+            item.put("useCase", useCase);
             item.put("externalId", subjectId + "-" + k);
             item.put("subjectId", subjectId);
             item.put("input", "From " + marker + ": " + samples.get(k).get("input"));
