@@ -81,6 +81,8 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         properties.put("lifecycle.fine-tune-poll-interval", "PT0.25S");
         properties.put("lifecycle.governance.escalate-after", "PT1S");
         properties.put("lifecycle.outbox.poll-interval", "PT0.1S");
+        // the retention process's cycle: only use cases with a retention period (ErasureIT's) are touched
+        properties.put("lifecycle.erasure.retention-interval", "PT2S");
         properties.put("lifecycle.webhooks.sources.ci.secret", WebhookIT.CI_SECRET);
         properties.put("lifecycle.webhooks.sources.monitoring.secret", "monitoring-test-secret");
         properties.put("lifecycle.webhooks.sources.feedback.secret", "feedback-test-secret");

@@ -18,6 +18,7 @@ import org.hybridllm.lifecycle.api.Jsonb;
 import java.util.ArrayList;
 import java.io.File;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 
 /**
  * Stores artifact files content-addressed ({@code <dir>/sha256/<hash>/<name>}) and registers them in the artifact
@@ -212,6 +213,63 @@ public class ArtifactStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read artifact " + artifact.uri(), e);
         }
+    }
+
+    /**
+     * Marks an artifact's content as erased (it held rows a data subject's erasure or a retention period removed):
+     * the row stays for lineage, its file is deleted by {@link #purgeErasedFiles()} once the caller has committed.
+     */
+    public void markErased(long artifactId) {
+        jdbc.sql("update artifact set erased_at = coalesce(erased_at, now()) where id = ?").param(artifactId).update();
+    }
+
+    public boolean isErased(long artifactId) {
+        return jdbc.sql("select erased_at is not null from artifact where id = ?").param(artifactId)
+                .query(Boolean.class).single();
+    }
+
+    /**
+     * Deletes the files of erased artifacts that are still on disk, unless a live artifact shares the file (same
+     * content, same name); also what a crash between an erasure's commit and its deletions left behind.
+     *
+     * @return the files deleted
+     */
+    public int purgeErasedFiles() {
+        List<String> uris = jdbc.sql("""
+                        select distinct e.uri from artifact e
+                        where e.erased_at is not null
+                          and not exists (select 1 from artifact l where l.uri = e.uri and l.erased_at is null)""")
+                .query(String.class).list();
+        int deleted = 0;
+        for (String uri : uris) {
+            Path file = Path.of(URI.create(uri));
+            if (!file.normalize().startsWith(root)) {
+                continue; // registered in place by a trainer: not the store's to delete
+            }
+            try {
+                if (Files.isDirectory(file)) {
+                    try (var walk = Files.walk(file)) {
+                        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                    deleted++;
+                } else if (Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+                Path parent = file.getParent();
+                if (parent != null && Files.isDirectory(parent)) {
+                    try (var left = Files.list(parent)) {
+                        if (left.findAny().isEmpty()) {
+                            Files.deleteIfExists(parent);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete erased artifact " + file, e);
+            }
+        }
+        return deleted;
     }
 
     public Path workDirectory(String purpose) {

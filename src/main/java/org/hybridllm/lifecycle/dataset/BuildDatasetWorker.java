@@ -95,6 +95,8 @@ public class BuildDatasetWorker {
     }
 
     DatasetBuilt build(UUID runId, long feedbackUpToId) {
+        // an erasure in flight finishes first, and none starts until this build has registered its lineage
+        datasets.lockSharedAgainstErasure(DatasetErasure.ERASURE_LOCK);
         var run = runs.find(runId).orElseThrow();
         UseCase useCase = useCases.get(run.useCaseId());
         PromptVersion tunedPrompt = tunedPrompt(useCase);
@@ -175,7 +177,7 @@ public class BuildDatasetWorker {
     }
 
     /** A version's content address: its splits' hashes, and its preference pairs' where it has some. */
-    private static String contentSha256(String train, String validation, String test, String preferences) {
+    static String contentSha256(String train, String validation, String test, String preferences) {
         return Sha256.of(train + "\n" + validation + "\n" + test + (preferences == null ? "" : "\n" + preferences));
     }
 

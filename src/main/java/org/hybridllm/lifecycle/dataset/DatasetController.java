@@ -12,6 +12,7 @@ import org.hybridllm.lifecycle.artifact.Artifact;
 import org.hybridllm.lifecycle.artifact.ArtifactStore;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -79,6 +80,11 @@ public class DatasetController {
             default -> throw ApiProblems.invalid("split", "split must be train, validation, test or preferences.");
         };
         Artifact artifact = artifacts.find(artifactId);
+        if (artifacts.isErased(artifactId)) {
+            // an erasure could not rewrite it (gone or changed before), so it was deleted
+            throw ApiProblems.problem(HttpStatus.GONE, "artifact-erased", "Gone", "The " + split + " file of dataset "
+                    + id + " was deleted by an erasure or retention pass that could not rewrite it.");
+        }
         Path file;
         try {
             file = artifacts.verifiedFile(artifact);

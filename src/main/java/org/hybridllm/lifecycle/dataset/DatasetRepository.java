@@ -29,6 +29,11 @@ public class DatasetRepository {
         this.json = json;
     }
 
+    /** A shared transaction lock: builds run side by side, an erasure (exclusive) waits for them all. */
+    void lockSharedAgainstErasure(long lock) {
+        jdbc.sql("select pg_advisory_xact_lock_shared(?)").param(lock).query((rs, i) -> 1).list();
+    }
+
     /** Inserts a new version, numbered after the use case's latest (call inside a transaction). */
     public long insert(long useCaseId, UUID runId, String sha256, long trainArtifactId, long validationArtifactId,
                        long testArtifactId, Long preferenceArtifactId, int preferencePairs, DatasetBuilder.Split split,

@@ -47,7 +47,8 @@ public class EvaluateChampionWorker {
                                     boolean championFineTuned, double championEvalSetAccuracy, Long championEvalRunId,
                                     Double championLatencyP95Ms, Double championCostPerRequestUsd,
                                     Long monthlyRequests, String volumeSource, long highVolumeMonthlyRequests,
-                                    double highLatencyP95Ms, BigDecimal highCostPerRequestUsd) {
+                                    double highLatencyP95Ms, BigDecimal highCostPerRequestUsd,
+                                    boolean championTainted) {
     }
 
     private final RunRepository runs;
@@ -91,8 +92,8 @@ public class EvaluateChampionWorker {
             // measured by the prototype stage: its evaluation of the baseline tells the cost and latency too
             ServingCost serving = evalResults.latestEvalRun(runId, EvaluatePromptsWorker.EVAL_SET, modelId, promptId)
                     .map(evalResults::servingCost).orElse(null);
-            ChampionEvaluated measured = evaluated(modelId, promptId, fineTuned, input.baselineAccuracy(), null,
-                    serving, volume);
+            ChampionEvaluated measured = evaluated(modelId, promptId, fineTuned, model.tainted(),
+                    input.baselineAccuracy(), null, serving, volume);
             return () -> measured;
         }
         List<LabelledExample> evalSet = useCases.evalSet(useCase.id()).stream()
@@ -101,16 +102,17 @@ public class EvaluateChampionWorker {
         return () -> {
             EvalRunSummary result = evaluator.record(runId, Evaluator.Role.CHAMPION, EvaluatePromptsWorker.EVAL_SET,
                     scored);
-            return evaluated(modelId, promptId, fineTuned, result.primary(), result.evalRunId(),
+            return evaluated(modelId, promptId, fineTuned, model.tainted(), result.primary(), result.evalRunId(),
                     evalResults.servingCost(result.evalRunId()), volume);
         };
     }
 
-    private ChampionEvaluated evaluated(long modelId, long promptId, boolean fineTuned, double accuracy,
+    private ChampionEvaluated evaluated(long modelId, long promptId, boolean fineTuned, boolean tainted,
+                                        double accuracy,
                                         Long evalRunId, ServingCost serving, RequestVolume.Volume volume) {
         return new ChampionEvaluated(modelId, promptId, fineTuned, accuracy, evalRunId,
                 serving == null ? null : serving.latencyP95Ms(), serving == null ? null : serving.costPerRequestUsd(),
                 volume.monthlyRequests(), volume.source(), thresholds.highVolumeMonthlyRequests(),
-                thresholds.highLatencyP95Ms(), thresholds.highCostPerRequestUsd());
+                thresholds.highLatencyP95Ms(), thresholds.highCostPerRequestUsd(), tainted);
     }
 }

@@ -11,6 +11,7 @@ import org.hybridllm.lifecycle.evaluate.EvalResults;
 import org.hybridllm.lifecycle.evaluate.EvalRunSummary;
 import org.hybridllm.lifecycle.evaluate.EvaluationProperties;
 import org.hybridllm.lifecycle.evaluate.Evaluator;
+import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.run.RunRepository;
 import org.hybridllm.lifecycle.stage.StageExecutor;
 import org.hybridllm.lifecycle.stage.StageWork;
@@ -42,7 +43,8 @@ public class ComputeGateWorker {
     public record Computed(GateEvidence gateEvidence, Integer additionalExamplesNeeded,
                            String additionalExamplesReason, double difference, double ciLow, double ciHigh,
                            Double pValue, double alpha, double minimumGain, int sliceRegressions,
-                           int nonInferiorityFailures) {
+                           int nonInferiorityFailures, boolean candidateTainted,
+                           boolean championTainted) {
     }
 
     private final RunRepository runs;
@@ -52,10 +54,12 @@ public class ComputeGateWorker {
     private final StageExecutor stages;
     private final GateProperties settings;
     private final double defaultMinimumGain;
+    private final ModelRegistry models;
 
     public ComputeGateWorker(RunRepository runs, UseCaseRepository useCases, EvalResults evalResults,
                              TestSplitClusters clusters, StageExecutor stages, GateProperties settings,
-                             EvaluationProperties evaluation) {
+                             EvaluationProperties evaluation, ModelRegistry models) {
+        this.models = models;
         this.runs = runs;
         this.useCases = useCases;
         this.evalResults = evalResults;
@@ -87,8 +91,14 @@ public class ComputeGateWorker {
         Computed computed = new Computed(evidence, analysis.additionalExamplesNeeded(),
                 analysis.additionalExamplesReason(), evidence.difference(), evidence.ci().get(0),
                 evidence.ci().get(1), evidence.pValue(), settings.alpha(), minimumGain, analysis.sliceRegressions(),
-                analysis.nonInferiorityFailures());
+                analysis.nonInferiorityFailures(), candidateTainted(input),
+                input.championModelVersionId() != null && models.get(input.championModelVersionId()).tainted());
         return () -> computed;
+    }
+
+    /** Trained on a dataset that held rows erased since: the table refuses to promote it, whatever its figures. */
+    private boolean candidateTainted(ComputeInput input) {
+        return input.candidateModelVersionId() != null && models.get(input.candidateModelVersionId()).tainted();
     }
 
     /** Champion and candidate on the curated evaluation set of this run, when both were evaluated there. */

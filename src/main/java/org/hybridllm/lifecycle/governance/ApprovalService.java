@@ -10,6 +10,7 @@ import org.hybridllm.lifecycle.api.ApiProblems;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.api.Jsonb;
 import org.hybridllm.lifecycle.artifact.Sha256;
+import org.hybridllm.lifecycle.run.RunQueries;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -34,7 +35,11 @@ public class ApprovalService {
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    public ApprovalService(ApprovalRepository approvals, Outbox outbox, AuditLog audit, ObjectMapper json) {
+    private final RunQueries runs;
+
+    public ApprovalService(ApprovalRepository approvals, Outbox outbox, AuditLog audit, ObjectMapper json,
+                           RunQueries runs) {
+        this.runs = runs;
         this.json = json;
         this.approvals = approvals;
         this.outbox = outbox;
@@ -105,6 +110,12 @@ public class ApprovalService {
             if (!unticked.isEmpty()) {
                 throw ApiProblems.invalid("checklist", "To approve, every checklist item must be ticked; not ticked: "
                         + String.join(", ", unticked) + ".");
+            }
+            // erased since the gate passed it: a tainted candidate is never promoted (reject it, then retrain)
+            if (approval.gateType().equals("MODEL_PROMOTION") && runs.candidateTainted(approval.runId())) {
+                throw ApiProblems.conflict("candidate-tainted", "The candidate is TAINTED: it was trained on a "
+                        + "dataset version that held rows erased since (right to erasure or retention), and cannot "
+                        + "be promoted. Reject this review and retrain (POST /api/use-cases/{key}/retrain).");
             }
         }
         String checklistJson = Jsonb.write(json, request.checklist());

@@ -28,7 +28,9 @@ import java.util.stream.Stream;
 @Tag(name = "Models", description = "Model versions of a use case, its champion and challenger, and roll-back")
 public class ModelController {
 
-    public record Aliases(List<ModelAlias> current, List<ModelRegistry.AliasChange> history) {
+    /** @param championTainted the champion was trained on a dataset that held erased rows: retrain it */
+    public record Aliases(List<ModelAlias> current, List<ModelRegistry.AliasChange> history,
+                          boolean championTainted) {
     }
 
     /**
@@ -63,7 +65,8 @@ public class ModelController {
         UseCase target = useCase(useCase);
         List<ModelAlias> current = Stream.of(ModelAlias.CHAMPION, ModelAlias.CHALLENGER)
                 .map(alias -> models.alias(target.id(), alias)).flatMap(Optional::stream).toList();
-        return new Aliases(current, models.history(target.id()));
+        return new Aliases(current, models.history(target.id()),
+                models.taintedChampion(target.id()).isPresent());
     }
 
     /**

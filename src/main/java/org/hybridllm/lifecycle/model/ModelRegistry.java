@@ -1,6 +1,7 @@
 package org.hybridllm.lifecycle.model;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,7 +20,7 @@ public class ModelRegistry {
             rs.getLong("use_case_id"), rs.getString("name"), ModelVersion.Kind.valueOf(rs.getString("kind")),
             rs.getString("provider"), rs.getString("base_model"), rs.getString("external_ref"),
             (Long) rs.getObject("artifact_id"), (Long) rs.getObject("fine_tune_job_id"),
-            (Long) rs.getObject("dataset_version_id"));
+            (Long) rs.getObject("dataset_version_id"), rs.getBoolean("tainted"));
 
     private static final RowMapper<ModelAlias> ALIAS = (rs, i) -> new ModelAlias(rs.getLong("use_case_id"),
             rs.getString("alias"), rs.getLong("model_version_id"), rs.getLong("prompt_version_id"),
@@ -108,6 +109,33 @@ public class ModelRegistry {
                         rs.getObject("run_id", UUID.class), rs.getString("changed_by"),
                         rs.getObject("changed_at", OffsetDateTime.class)))
                 .list();
+    }
+
+    /**
+     * Marks every model trained on one of these dataset versions TAINTED (they were rewritten without erased
+     * rows); already tainted ones stay so.
+     *
+     * @return the models trained on them, tainted now or before
+     */
+    public List<ModelVersion> taintTrainedOn(Collection<Long> datasetVersionIds) {
+        if (datasetVersionIds.isEmpty()) {
+            return List.of();
+        }
+        Long[] ids = datasetVersionIds.toArray(Long[]::new);
+        jdbc.sql("""
+                        update model_version set tainted = true, tainted_at = now()
+                        where dataset_version_id = any(?) and not tainted""")
+                .param(ids).update();
+        return jdbc.sql("select * from model_version where dataset_version_id = any(?) order by id").param(ids)
+                .query(VERSION).list();
+    }
+
+    /** The use case's champion, if it has one and it is tainted. */
+    public Optional<ModelVersion> taintedChampion(long useCaseId) {
+        return jdbc.sql("""
+                        select m.* from model_alias a join model_version m on m.id = a.model_version_id
+                        where a.use_case_id = ? and a.alias = 'champion' and m.tainted""")
+                .param(useCaseId).query(VERSION).optional();
     }
 
     /** Serialises alias changes of one use case for the rest of the transaction. */

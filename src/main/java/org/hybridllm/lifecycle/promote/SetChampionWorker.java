@@ -68,6 +68,11 @@ public class SetChampionWorker {
                     + previous.map(c -> "model " + c.modelVersionId() + " / prompt " + c.promptVersionId())
                     .orElse("unset") + " (another run promoted first); start a new run to compare with it");
         }
+        if (models.get(input.candidateModelVersionId()).tainted()) {
+            // erased between the review and this step: the approval's own check came too early to see it
+            throw CamundaError.bpmnError(CHAMPION_CHANGED, "Not promoted: the candidate is TAINTED (trained on a "
+                    + "dataset that held rows erased since); the champion is unchanged, retrain the use case");
+        }
         models.setAlias(run.useCaseId(), ModelAlias.CHAMPION, input.candidateModelVersionId(),
                 input.tunedPromptVersionId(), runId, approvedBy);
         models.clearAlias(run.useCaseId(), ModelAlias.CHALLENGER);

@@ -238,7 +238,42 @@ public class RunQueries {
                 .param(id).query(String.class).optional().map(this::jsonObject).orElse(null);
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
-                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate, breakEven);
+                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate, breakEven,
+                taint(id, run.useCaseId()));
+    }
+
+    /** Whether the model the run trained is TAINTED (false when it trained none). */
+    public boolean candidateTainted(UUID runId) {
+        return jdbc.sql("""
+                        select coalesce(bool_or(m.tainted), false) from model_version m
+                        join fine_tune_job j on j.id = m.fine_tune_job_id where j.run_id = ?""")
+                .param(runId).query(Boolean.class).single();
+    }
+
+    /** The run's dataset, candidate and the use case's champion, each with its taint (right to erasure). */
+    public RunView.Taint taint(UUID runId, long useCaseId) {
+        record Flag(Long id, boolean tainted) {
+        }
+        Flag dataset = jdbc.sql("""
+                        select d.id, d.tainted from dataset_version d where d.id = (
+                            select e.entity_id::bigint from audit_event e
+                            where e.run_id = ? and e.entity_type = 'dataset_version'
+                              and e.action in ('DATASET_REGISTERED', 'DATASET_REUSED')
+                            order by e.id desc limit 1)""")
+                .param(runId).query((rs, i) -> new Flag(rs.getLong(1), rs.getBoolean(2))).optional()
+                .orElse(new Flag(null, false));
+        Flag candidate = jdbc.sql("""
+                        select m.id, m.tainted from model_version m join fine_tune_job j on j.id = m.fine_tune_job_id
+                        where j.run_id = ? order by m.id desc limit 1""")
+                .param(runId).query((rs, i) -> new Flag(rs.getLong(1), rs.getBoolean(2))).optional()
+                .orElse(new Flag(null, false));
+        Flag champion = jdbc.sql("""
+                        select m.id, m.tainted from model_alias a join model_version m on m.id = a.model_version_id
+                        where a.use_case_id = ? and a.alias = 'champion'""")
+                .param(useCaseId).query((rs, i) -> new Flag(rs.getLong(1), rs.getBoolean(2))).optional()
+                .orElse(new Flag(null, false));
+        return new RunView.Taint(dataset.id(), dataset.tainted(), candidate.id(), candidate.tainted(), champion.id(),
+                champion.tainted());
     }
 
     /** The dataset version the run's dataset stage built (not one it reused), if it built one. */

@@ -92,6 +92,19 @@ public class RunRepository {
                 .query(mapper).list();
     }
 
+    /**
+     * The use case's open runs (queued, running, awaiting approval or changes), oldest first, after locking run
+     * starts of the use case until the end of the transaction: a check and a start under it never race another.
+     */
+    public List<LifecycleRun> lockAndFindOpen(long useCaseId) {
+        jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(2, (int) useCaseId).query((rs, i) -> 1).list();
+        return jdbc.sql(SELECT + """
+                        where r.use_case_id = ?
+                          and r.status in ('QUEUED', 'RUNNING', 'AWAITING_APPROVAL', 'AWAITING_CHANGES')
+                        order by r.created_at""")
+                .param(useCaseId).query(mapper).list();
+    }
+
     /** Newest first, one page of the runs the filter matches. */
     public List<LifecycleRun> findPage(RunFilter filter, long offset, int limit) {
         return filtered(SELECT, filter, " order by r.created_at desc, r.id limit :limit offset :offset")

@@ -5,7 +5,9 @@ import io.camunda.client.api.CamundaFuture;
 import io.camunda.client.api.response.ProcessInstanceEvent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.Conflict;
 import org.hybridllm.lifecycle.api.InvalidInput;
@@ -77,6 +79,37 @@ public class RunService {
         });
         createInstance(runId, useCaseKey, startedBy, 0);
         return runs.find(runId).orElseThrow();
+    }
+
+    /**
+     * Starts a run unless the use case has an open one (queued, running, awaiting approval or changes): at most
+     * one open run per use case, however many callers ask at once (retraining after an erasure, monitoring).
+     *
+     * @return the new run, or empty when one is open already (see {@link #openRuns})
+     */
+    public Optional<LifecycleRun> startUnlessOpen(String useCaseKey, String startedBy, String reason) {
+        long useCaseId = useCases.findByKey(useCaseKey).map(UseCase::id)
+                .orElseThrow(() -> new InvalidInput("useCase", "Unknown use case '" + useCaseKey + "'."));
+        UUID runId = UUID.randomUUID();
+        Boolean started = transaction.execute(status -> {
+            if (!runs.lockAndFindOpen(useCaseId).isEmpty()) {
+                return false;
+            }
+            runs.insert(runId, useCaseId, startedBy);
+            audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId,
+                    Map.of("useCase", useCaseKey, "reason", reason));
+            return true;
+        });
+        if (!Boolean.TRUE.equals(started)) {
+            return Optional.empty();
+        }
+        createInstance(runId, useCaseKey, startedBy, 0);
+        return runs.find(runId);
+    }
+
+    /** The use case's open runs, oldest first. */
+    public List<LifecycleRun> openRuns(long useCaseId) {
+        return transaction.execute(status -> runs.lockAndFindOpen(useCaseId));
     }
 
     /**

@@ -22,7 +22,17 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                       Decision decision,
                       List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> leakage,
                       Map<String, Object> gate,
-                      @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> breakEven) {
+                      @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> breakEven,
+                      Taint taint) {
+
+    /**
+     * Right to erasure: whether the run's dataset, the candidate it trained and the use case's current champion
+     * are TAINTED (built from rows erased since). A tainted candidate is not promoted; a tainted champion is
+     * retrained with {@code POST /api/use-cases/{key}/retrain}. Ids are null where the run has none.
+     */
+    public record Taint(Long datasetVersionId, boolean datasetTainted, Long candidateModelVersionId,
+                        boolean candidateTainted, Long championModelVersionId, boolean championTainted) {
+    }
 
     public record Stage(String stage, OffsetDateTime startedAt, OffsetDateTime completedAt, long durationMs) {
     }

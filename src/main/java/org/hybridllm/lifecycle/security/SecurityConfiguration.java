@@ -91,6 +91,11 @@ public class SecurityConfiguration {
                                 "/api/use-cases/*/champion/rollback", "/api/feedback", "/api/feedback/batch")
                         .hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers("/api/gateway/keys", "/api/gateway/keys/**").hasRole("ADMIN")
+                        // right to erasure and retention delete personal data: ADMIN only, before any lookup
+                        .requestMatchers(HttpMethod.DELETE, "/api/subjects/*").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.POST, "/api/subjects/erasures").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.PUT, "/api/use-cases/*/retention").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.POST, "/api/use-cases/*/retrain").hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers(HttpMethod.PUT, "/api/gateway/routes/*").hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/approvals/*/decision").authenticated()
                         .anyRequest().authenticated())

@@ -131,6 +131,26 @@ public class UseCaseRepository {
         return get(useCaseId);
     }
 
+    /** A use case's retention period for interactions and feedback (ISO-8601, e.g. P365D or P1Y); null: kept. */
+    public record Retention(long useCaseId, String key, String period) {
+    }
+
+    /** Sets (or, with null, clears) how long the use case's interactions and feedback are kept. */
+    public void setRetention(long useCaseId, String period) {
+        jdbc.sql("update use_case set retention_period = ? where id = ?").params(period, useCaseId).update();
+    }
+
+    public Retention retention(long useCaseId) {
+        return jdbc.sql("select id, key, retention_period from use_case where id = ?").param(useCaseId)
+                .query((rs, i) -> new Retention(rs.getLong(1), rs.getString(2), rs.getString(3))).single();
+    }
+
+    /** Every use case that has a retention period, by id. */
+    public List<Retention> withRetention() {
+        return jdbc.sql("select id, key, retention_period from use_case where retention_period is not null order by id")
+                .query((rs, i) -> new Retention(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+    }
+
     /** One example of the evaluation set: an input and its expected output (a label, a JSON text or a text). */
     public record EvalExample(String input, String expected) {
     }
