@@ -238,7 +238,14 @@ public class RunQueries {
                 .param(id).query(String.class).optional().map(this::jsonObject).orElse(null);
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
-                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate, breakEven);
+                stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate, breakEven,
+                drift(id));
+    }
+
+    /** The drift evidence the run was started with (monitor check or drift.alert webhook); null otherwise. */
+    public Map<String, Object> drift(UUID runId) {
+        return jdbc.sql("select drift::text from lifecycle_run where id = ? and drift is not null")
+                .param(runId).query(String.class).optional().map(this::jsonObject).orElse(null);
     }
 
     /** The dataset version the run's dataset stage built (not one it reused), if it built one. */
