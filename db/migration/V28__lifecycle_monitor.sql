@@ -16,7 +16,7 @@ create table use_case_monitor (
 create table drift_check (
     id                   bigserial   primary key,
     use_case_id          bigint      not null references use_case (id),
-    source               text        not null check (source in ('MONITOR', 'WEBHOOK')),
+    source               text        not null check (source in ('MONITOR', 'WEBHOOK', 'API')),
     job_key              bigint      unique,         -- the check's job: a retried job records nothing twice
     process_instance_key bigint,
     model_version_id     bigint,                     -- the champion watched

@@ -8,7 +8,15 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
+import org.hybridllm.lifecycle.api.Conflict;
 import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.model.ModelAlias;
+import org.hybridllm.lifecycle.model.ModelRegistry;
+import org.hybridllm.lifecycle.model.ModelVersion;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.hybridllm.lifecycle.api.Page;
 import org.hybridllm.lifecycle.audit.AuditLog;
 import org.hybridllm.lifecycle.usecase.UseCase;
@@ -32,15 +40,19 @@ public class MonitorController {
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
 
     private final DriftCheckRepository checks;
+    private final DriftChecker checker;
+    private final ModelRegistry models;
     private final Monitors monitors;
     private final UseCaseRepository useCases;
     private final MonitorProperties properties;
     private final AuditLog audit;
     private final TransactionTemplate transaction;
 
-    MonitorController(DriftCheckRepository checks, Monitors monitors, UseCaseRepository useCases,
+    MonitorController(DriftCheckRepository checks, DriftChecker checker, ModelRegistry models, Monitors monitors, UseCaseRepository useCases,
                       MonitorProperties properties, AuditLog audit, TransactionTemplate transaction) {
         this.checks = checks;
+        this.checker = checker;
+        this.models = models;
         this.monitors = monitors;
         this.useCases = useCases;
         this.properties = properties;
@@ -69,6 +81,37 @@ public class MonitorController {
         Page.PageRequest request = new Page.PageRequest(page, size);
         return Page.of(checks.list(useCase.id(), request.size(), request.offset()), request,
                 checks.count(useCase.id()));
+    }
+
+    /** @param from the window's start (exclusive), default the end of the monitor's last evaluated window;
+     *  @param to its end, default now */
+    public record CheckRequest(OffsetDateTime from, OffsetDateTime to) {
+    }
+
+    @PostMapping("/drift-checks")
+    @Operation(summary = "Run a drift check of the use case now and record it",
+            description = "Over `from` (exclusive) to `to` (default: since the monitor's last evaluated window, or "
+                    + "the reference window, to now), against the champion. Recorded with source `API`; it does "
+                    + "not move the monitor's window and starts no run (the monitor's own checks do). 409 without "
+                    + "a champion.")
+    public ResponseEntity<DriftCheck> checkNow(@PathVariable String key,
+                                               @RequestBody(required = false) CheckRequest request) {
+        UseCase useCase = useCases.require(key);
+        Instant to = request == null || request.to() == null ? Instant.now() : request.to().toInstant();
+        Instant from = request != null && request.from() != null ? request.from().toInstant()
+                : checks.lastEvaluatedEnd(useCase.id()).orElse(to.minus(properties.referenceWindow()));
+        if (!from.isBefore(to)) {
+            throw new InvalidInput("from", "'from' must be before 'to'.");
+        }
+        ModelAlias champion = models.alias(useCase.id(), ModelAlias.CHAMPION).orElseThrow(() -> new Conflict(
+                "no-champion", "Use case '" + key + "' has no champion to check drift against."));
+        ModelVersion model = models.get(champion.modelVersionId());
+        long started = System.nanoTime();
+        DriftChecker.Result result = checker.check(useCase, model, from, to);
+        long id = checks.insert(new DriftCheckRepository.NewCheck(useCase.id(), "API", null, null, model.id(), from,
+                to, result.interactions(), result.sampled(), result.evaluated(), result.tripped(), result.signals(),
+                (System.nanoTime() - started) / 1_000_000));
+        return ResponseEntity.status(HttpStatus.CREATED).body(checks.find(id).orElseThrow());
     }
 
     @GetMapping("/monitoring")

@@ -34,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MonitorProperties(@DefaultValue("true") boolean enabled,
                                 @DefaultValue("PT1H") Duration interval,
                                 @DefaultValue("P30D") Duration referenceWindow,
-                                @DefaultValue("30") int minInteractions,
+                                @DefaultValue("100") int minInteractions,
                                 @DefaultValue("2000") int sampleSize,
                                 @DefaultValue("200") int embeddingSample,
                                 @DefaultValue("200") int feedbackSample,
