@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.hybridllm.lifecycle.sample.SampleDataLoader;
 import org.hybridllm.lifecycle.webhook.WebhookSignature;
@@ -172,20 +173,6 @@ class MonitorIT {
                 .isGreaterThan(checks.path("items").get(1).path("id").asLong());
         assertThat(checks.path("totalItems").asLong()).isGreaterThanOrEqualTo(4);
 
-        // a drift.alert while that run is open records its evidence and starts nothing: one open run
-        String alert = "{\"type\":\"drift.alert\",\"id\":\"" + UUID.randomUUID() + "\",\"data\":{\"useCase\":\""
-                + useCase + "\",\"metric\":\"external-psi\",\"value\":0.4}}";
-        HttpResponse<String> alerted = webhook(alert);
-        assertThat(alerted.statusCode()).as(alerted.body()).isEqualTo(202);
-        JsonNode alertAnswer = json.readTree(alerted.body());
-        assertThat(alertAnswer.path("runStarted").asBoolean()).isFalse();
-        assertThat(alertAnswer.path("runId").asText()).isEqualTo(driftRun.toString());
-        assertThat(jdbc.sql("select count(*) from drift_check where id = ? and source = 'WEBHOOK' and run_id = ? "
-                        + "and run_started = false and signals::text like '%external-psi%'")
-                .params(alertAnswer.path("driftCheckId").asLong(), driftRun).query(Long.class).single())
-                .isEqualTo(1);
-        assertThat(runs(useCaseId)).isEqualTo(runsBefore + 1);
-
         // the console: the run shows its drift evidence, the monitoring page the checks and the run they started
         String runPage = mvc.perform(get("/console/runs/" + driftRun).with(user("reviewer").roles("REVIEWER")))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
@@ -196,10 +183,11 @@ class MonitorIT {
         assertThat(monitoringPage).contains("Signals over time", "output.label-psi", driftRun.toString(),
                 "chart.umd.js");
 
-        // its review shows the evidence too, once the run asks for one
+        // its review shows the evidence too, when the run asks for one; while it waits there it is open, and a
+        // drift.alert records its evidence and starts nothing
         JsonNode reached = api.awaitStatus(driftRun, TIMEOUT, "AWAITING_APPROVAL", "COMPLETED", "FAILED",
                 "REJECTED");
-        System.out.printf("MonitorIT: drift run %s ended %s/%s; tripped %s; quiet checks %s%n", driftRun,
+        System.out.printf("MonitorIT: drift run %s reached %s/%s; tripped %s; quiet checks %s%n", driftRun,
                 reached.path("status").asText(), reached.path("outcome").asText(),
                 run.path("drift").path("tripped").findValuesAsText("name"), quiet.stream()
                         .map(row -> row.get("id")).toList());
@@ -209,11 +197,52 @@ class MonitorIT {
                             .with(user("reviewer").roles("REVIEWER")))
                     .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
             assertThat(reviewPage).contains("Started by drift", "output.label-psi");
+            JsonNode alertAnswer = json.readTree(alert(useCase).body());
+            assertThat(alertAnswer.path("runStarted").asBoolean()).isFalse();
+            assertThat(alertAnswer.path("runId").asText()).isEqualTo(driftRun.toString());
+            assertThat(jdbc.sql("select count(*) from drift_check where id = ? and source = 'WEBHOOK' "
+                            + "and run_id = ? and run_started = false and signals::text like '%external-psi%'")
+                    .params(alertAnswer.path("driftCheckId").asLong(), driftRun).query(Long.class).single())
+                    .isEqualTo(1);
             api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + driftRun + "/cancel",
                     Map.of("reason", "test done"));
         }
         api.call(LifecycleApi.ENGINEER, HttpMethod.PUT, "/api/use-cases/" + useCase + "/monitoring",
                 Map.of("enabled", false));
+
+        // drift.alert goes the same way: concurrent alerts start one run between them, with the alert as evidence
+        long before = runs(useCaseId);
+        List<CompletableFuture<HttpResponse<String>>> alerts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            alerts.add(CompletableFuture.supplyAsync(() -> alert(useCase)));
+        }
+        List<JsonNode> answers = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> alert : alerts) {
+            HttpResponse<String> response = alert.join();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            answers.add(json.readTree(response.body()));
+        }
+        assertThat(answers).filteredOn(a -> a.path("runStarted").asBoolean()).hasSize(1);
+        assertThat(answers.stream().map(a -> a.path("runId").asText()).distinct()).hasSize(1);
+        assertThat(runs(useCaseId)).isEqualTo(before + 1);
+        UUID alerted = UUID.fromString(answers.get(0).path("runId").asText());
+        assertThat(api.run(alerted).path("drift").path("source").asText()).isEqualTo("WEBHOOK");
+        assertThat(api.run(alerted).path("drift").path("tripped").findValuesAsText("name"))
+                .containsExactly("webhook.drift-alert");
+        assertThat(jdbc.sql("select count(*) from drift_check where use_case_id = ? and source = 'WEBHOOK' "
+                + "and run_id = ?").params(useCaseId, alerted).query(Long.class).single()).isEqualTo(4);
+        api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + alerted + "/cancel",
+                Map.of("reason", "test done"));
+    }
+
+    private HttpResponse<String> alert(String useCase) {
+        String body = "{\"type\":\"drift.alert\",\"id\":\"" + UUID.randomUUID() + "\",\"data\":{\"useCase\":\""
+                + useCase + "\",\"metric\":\"external-psi\",\"value\":0.4}}";
+        try {
+            return webhook(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private JsonNode monitoring(String useCase) {

@@ -38,6 +38,8 @@ public class MonitorController {
 
     /** Shorter intervals would keep the engine and the model busy with checks of a handful of calls. */
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    /** Nothing was logged before; PostgreSQL's timestamps also end long before Instant's range does. */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
     private final DriftCheckRepository checks;
     private final DriftChecker checker;
@@ -100,8 +102,11 @@ public class MonitorController {
         Instant to = request == null || request.to() == null ? Instant.now() : request.to().toInstant();
         Instant from = request != null && request.from() != null ? request.from().toInstant()
                 : checks.lastEvaluatedEnd(useCase.id()).orElse(to.minus(properties.referenceWindow()));
-        if (!from.isBefore(to)) {
-            throw new InvalidInput("from", "'from' must be before 'to'.");
+        if (to.isAfter(Instant.now().plus(Duration.ofDays(1))) || to.isBefore(EARLIEST)) {
+            throw new InvalidInput("to", "'to' must lie between " + EARLIEST + " and tomorrow.");
+        }
+        if (!from.isBefore(to) || from.isBefore(EARLIEST)) {
+            throw new InvalidInput("from", "'from' must be before 'to' and not before " + EARLIEST + ".");
         }
         ModelAlias champion = models.alias(useCase.id(), ModelAlias.CHAMPION).orElseThrow(() -> new Conflict(
                 "no-champion", "Use case '" + key + "' has no champion to check drift against."));
