@@ -57,8 +57,9 @@ final class DriftCheckBenchmark implements Benchmark {
                 .param(useCase.id()).query(Long.class).single();
         models.setAlias(useCase.id(), ModelAlias.CHAMPION, base.id(), prompt, null, "bench");
 
-        // the window: rows logged over the last hour, like the gateway's (latency, cost, a label), 1 in 10 rated
-        Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // the window: an hour of rows as the gateway logs them (latency, cost, a label), 1 in 10 rated; it ends
+        // before the sample's own interactions (logged at load time) so that it holds exactly the generated rows
+        Instant to = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         Instant from = to.minus(1, ChronoUnit.HOURS);
         List<String> labels = useCase.labelNames();
         context.jdbc().sql("""
