@@ -4,7 +4,11 @@ import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
 import org.hybridllm.lifecycle.model.ModelVersion;
@@ -20,6 +24,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CheckDriftWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckDriftWorker.class);
 
     public record CheckInput(String useCaseKey) {
     }
@@ -70,7 +76,17 @@ public class CheckDriftWorker {
         Instant from = checks.lastEvaluatedEnd(useCase.get().id())
                 .orElse(monitor.get().startedAt() == null ? to : monitor.get().startedAt().toInstant());
         long started = System.nanoTime();
-        DriftChecker.Result result = checker.check(useCase.get(), model, from, to);
+        DriftChecker.Result result;
+        try {
+            result = checker.check(useCase.get(), model, from, to);
+        } catch (DataAccessException e) {
+            throw e; // the database: the job's retries (and its incident) are the right answer
+        } catch (RuntimeException e) {
+            // anything else (the model, a judge) must not stop the monitor: recorded, and the next check tries again
+            log.warn("Drift check of use case {} failed; recorded as not evaluated", input.useCaseKey(), e);
+            result = new DriftChecker.Result(0, 0, false, List.of(Signal.noData("check", "traffic",
+                    "the check failed: " + e)));
+        }
         long id = checks.insert(new DriftCheckRepository.NewCheck(useCase.get().id(), "MONITOR", job.getKey(),
                 instance, model.id(), from, to, result.interactions(), result.sampled(), result.evaluated(),
                 result.tripped(), result.signals(), (System.nanoTime() - started) / 1_000_000));
