@@ -59,6 +59,11 @@ public class UseCaseScorers implements ScorerValidation {
         }
     }
 
+    /** The scorers the monitor runs on live feedback that carries an ideal output (no champion to compare with). */
+    public List<Scorer> forLiveFeedback(OutputContract contract) {
+        return forEvaluation(contract, false);
+    }
+
     /** The scorers of one evaluation; {@code comparedWithChampion}: the champion's outputs are at hand. */
     List<Scorer> forEvaluation(OutputContract contract, boolean comparedWithChampion) {
         Map<String, ScorerSpec> specs = new LinkedHashMap<>();

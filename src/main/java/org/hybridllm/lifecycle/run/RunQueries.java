@@ -239,7 +239,7 @@ public class RunQueries {
         return new RunView(id, run.useCaseKey(), run.status(), run.outcome(), run.failureReason(), run.startedBy(),
                 run.requesterVerified(), run.attempt(), run.processInstanceKey(), run.createdAt(), run.finishedAt(),
                 stages, pending, approvals, metrics, paired, decision, artifacts, serving, leakage(id), gate, breakEven,
-                taint(id, run.useCaseId()));
+                taint(id, run.useCaseId()), drift(id));
     }
 
     /** Whether the model the run trained is TAINTED (false when it trained none). */
@@ -274,6 +274,12 @@ public class RunQueries {
                 .orElse(new Flag(null, false));
         return new RunView.Taint(dataset.id(), dataset.tainted(), candidate.id(), candidate.tainted(), champion.id(),
                 champion.tainted());
+    }
+
+    /** The drift evidence the run was started with (monitor check or drift.alert webhook); null otherwise. */
+    public Map<String, Object> drift(UUID runId) {
+        return jdbc.sql("select drift::text from lifecycle_run where id = ? and drift is not null")
+                .param(runId).query(String.class).optional().map(this::jsonObject).orElse(null);
     }
 
     /** The dataset version the run's dataset stage built (not one it reused), if it built one. */

@@ -78,6 +78,28 @@ public class RunRepository {
                 .update();
     }
 
+    /**
+     * Serialises the "at most one open run" check of a use case with the run it may insert, for the rest of the
+     * transaction (drift-started runs: the monitor and the drift.alert webhook).
+     */
+    void lockUseCaseRuns(long useCaseId) {
+        jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(3, (int) useCaseId).query((rs, i) -> 1).list();
+    }
+
+    /** The use case's newest run that is not finished: queued, running, waiting or interrupted (resumable). */
+    Optional<LifecycleRun> findOpenOfUseCase(long useCaseId) {
+        return jdbc.sql(SELECT + """
+                         where r.use_case_id = ? and r.status in ('QUEUED', 'RUNNING', 'AWAITING_APPROVAL',
+                                                                  'AWAITING_CHANGES', 'INTERRUPTED')
+                         order by r.created_at desc limit 1""")
+                .param(useCaseId).query(mapper).optional();
+    }
+
+    /** The drift evidence the run was started with (jsonb). */
+    void recordDrift(UUID id, String driftJson) {
+        jdbc.sql("update lifecycle_run set drift = ?::jsonb where id = ?").params(driftJson, id).update();
+    }
+
     public Optional<LifecycleRun> find(UUID id) {
         return jdbc.sql(SELECT + " where r.id = ?").param(id).query(mapper).optional();
     }

@@ -1,5 +1,6 @@
 package org.hybridllm.lifecycle.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.CamundaFuture;
 import io.camunda.client.api.response.ProcessInstanceEvent;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.hybridllm.lifecycle.api.Conflict;
 import org.hybridllm.lifecycle.api.InvalidInput;
+import org.hybridllm.lifecycle.api.Jsonb;
 import org.hybridllm.lifecycle.api.NotFound;
 import org.hybridllm.lifecycle.api.Unavailable;
 import org.hybridllm.lifecycle.engine.EngineRefusals;
@@ -51,15 +53,17 @@ public class RunService {
     private final ApplicationEventPublisher events;
     private final RunStartQueue startQueue;
     private final RecordedStages recordedStages;
+    private final ObjectMapper json;
 
     public RunService(RunRepository runs, UseCaseRepository useCases, CamundaClient camunda, TransactionTemplate transaction,
                       AuditLog audit, ApplicationEventPublisher events, RunStartQueue startQueue,
-                      RecordedStages recordedStages,
+                      RecordedStages recordedStages, ObjectMapper json,
                       @Value("${lifecycle.fine-tune-poll-interval:PT5S}") Duration fineTunePollInterval,
                       @Value("${lifecycle.governance.escalate-after:P2D}") Duration reviewEscalateAfter) {
         this.reviewEscalateAfter = reviewEscalateAfter;
         this.startQueue = startQueue;
         this.recordedStages = recordedStages;
+        this.json = json;
         this.events = events;
         this.fineTunePollInterval = fineTunePollInterval;
         this.runs = runs;
@@ -129,6 +133,35 @@ public class RunService {
                     Map.of("useCase", useCaseKey, "queued", true));
         });
         return runId; // not read back: the intake's cost is its statements (BENCHMARKS.md, webhook)
+    }
+
+    /**
+     * A run started by drift (the monitor's tripped check or a {@code drift.alert} webhook): queued like
+     * {@link #queue}, in the caller's transaction, unless the use case already has an open run (queued, running,
+     * waiting or interrupted) — then that run is the answer and nothing is started: at most one open run per use
+     * case. The evidence is recorded with a run this starts and shown on it ({@code drift}).
+     */
+    public DriftRun queueForDrift(String useCaseKey, String startedBy, Map<String, Object> evidence) {
+        UseCase useCase = useCases.findByKey(useCaseKey)
+                .orElseThrow(() -> new InvalidInput("useCase", "Unknown use case '" + useCaseKey + "'."));
+        return transaction.execute(status -> {
+            runs.lockUseCaseRuns(useCase.id());
+            var open = runs.findOpenOfUseCase(useCase.id());
+            if (open.isPresent()) {
+                return new DriftRun(open.get().id(), open.get().status(), false);
+            }
+            UUID runId = UUID.randomUUID();
+            runs.insertQueued(runId, useCase.id(), startedBy);
+            runs.recordDrift(runId, Jsonb.write(json, evidence));
+            startQueue.add(runId, useCaseKey, startedBy);
+            audit.record(startedBy, "RUN_STARTED", "lifecycle_run", runId, runId,
+                    Map.of("useCase", useCaseKey, "queued", true, "trigger", "drift"));
+            return new DriftRun(runId, RunStatus.QUEUED, true);
+        });
+    }
+
+    /** @param started false: the use case had an open run already, {@code runId} is that one */
+    public record DriftRun(UUID runId, RunStatus status, boolean started) {
     }
 
     /**

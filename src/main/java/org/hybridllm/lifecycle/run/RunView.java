@@ -13,7 +13,8 @@ import java.math.BigDecimal;
  * also says why an INCONCLUSIVE run could not decide. {@code gate}: the promotion gate's latest verdict with its
  * statistics (gate_result.details; null before the gate stage).  * {@code breakEven}: when
  * the candidate's training pays back, as the evaluate stage computed it (null before that stage); its unknown
- * values are written as nulls, their reasons in {@code breakEven.unknown}.
+ * values are written as nulls, their reasons in {@code breakEven.unknown}. {@code drift}: the drift evidence the
+ * run was started with (the monitor's tripped check, or a drift.alert webhook's data); null for other runs.
  */
 public record RunView(UUID id, String useCase, RunStatus status, String outcome, String failureReason,
                       String startedBy, boolean requesterVerified, int attempt, Long processInstanceKey, OffsetDateTime createdAt,
@@ -23,7 +24,7 @@ public record RunView(UUID id, String useCase, RunStatus status, String outcome,
                       List<ArtifactSummary> artifacts, Serving serving, Map<String, Object> leakage,
                       Map<String, Object> gate,
                       @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> breakEven,
-                      Taint taint) {
+                      Taint taint, Map<String, Object> drift) {
 
     /**
      * Right to erasure: whether the run's dataset, the candidate it trained and the use case's current champion

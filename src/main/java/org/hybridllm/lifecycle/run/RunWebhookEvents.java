@@ -4,7 +4,7 @@ import org.hybridllm.lifecycle.webhook.RunStartEvents;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code run.start} and {@code drift.alert} webhooks: a run of the use case, queued in the webhook's transaction
+ * {@code run.start} webhooks (drift.alert goes through the monitor, RunService#queueForDrift): a run of the use case, queued in the webhook's transaction
  * (with its delivery row) and started by {@link RunStartDispatcher} once that commits.
  */
 @Component

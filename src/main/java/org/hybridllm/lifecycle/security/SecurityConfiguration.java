@@ -88,7 +88,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/webhooks/*").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/runs", "/api/runs/*/resume", "/api/runs/*/cancel",
                                 "/api/runs/*/changes-addressed", "/api/use-cases", "/api/use-cases/*/prompt-versions",
-                                "/api/use-cases/*/champion/rollback", "/api/feedback", "/api/feedback/batch")
+                                "/api/use-cases/*/champion/rollback", "/api/feedback", "/api/feedback/batch",
+                                "/api/use-cases/*/drift-checks")
                         .hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers("/api/gateway/keys", "/api/gateway/keys/**").hasRole("ADMIN")
                         // right to erasure and retention delete personal data: ADMIN only, before any lookup
@@ -96,7 +97,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/subjects/erasures").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.PUT, "/api/use-cases/*/retention").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/use-cases/*/retrain").hasAnyRole("ENGINEER", "ADMIN")
-                        .requestMatchers(HttpMethod.PUT, "/api/gateway/routes/*").hasAnyRole("ENGINEER", "ADMIN")
+                        .requestMatchers(HttpMethod.PUT, "/api/gateway/routes/*", "/api/use-cases/*/monitoring")
+                        .hasAnyRole("ENGINEER", "ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/approvals/*/decision").authenticated()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

@@ -3,7 +3,7 @@ package org.hybridllm.lifecycle.webhook;
 import java.util.UUID;
 
 /**
- * {@code run.start} and {@code drift.alert}: what the module that owns runs does for a delivery the webhook has
+ * {@code run.start}: what the module that owns runs does for a delivery the webhook has
  * accepted.
  */
 public interface RunStartEvents {

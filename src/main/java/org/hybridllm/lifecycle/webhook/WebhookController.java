@@ -65,6 +65,7 @@ public class WebhookController {
     private final WebhookDeliveries deliveries;
     private final UseCaseRepository useCases;
     private final RunStartEvents runs;
+    private final DriftAlertEvents driftAlerts;
     private final FeedbackBatchEvents feedback;
     private final FineTuneCallbackEvents fineTunes;
     private final AuditLog audit;
@@ -73,13 +74,15 @@ public class WebhookController {
     private final WebhookFaults faults;
 
     WebhookController(WebhookProperties properties, WebhookDeliveries deliveries, UseCaseRepository useCases,
-                      RunStartEvents runs, FeedbackBatchEvents feedback, FineTuneCallbackEvents fineTunes,
-                      AuditLog audit, ObjectMapper json, TransactionTemplate transaction, WebhookFaults faults) {
+                      RunStartEvents runs, DriftAlertEvents driftAlerts, FeedbackBatchEvents feedback,
+                      FineTuneCallbackEvents fineTunes, AuditLog audit, ObjectMapper json,
+                      TransactionTemplate transaction, WebhookFaults faults) {
         this.faults = faults;
         this.properties = properties;
         this.deliveries = deliveries;
         this.useCases = useCases;
         this.runs = runs;
+        this.driftAlerts = driftAlerts;
         this.feedback = feedback;
         this.fineTunes = fineTunes;
         this.audit = audit;
@@ -147,7 +150,8 @@ public class WebhookController {
                 ? IDEMPOTENCY_HEADER : "id", type, sha256(body));
         // everything is checked before the delivery is recorded: a rejected request leaves no row behind
         return switch (type) {
-            case "run.start", "drift.alert" -> startRun(delivery, requiredUseCase(data), actor);
+            case "run.start" -> startRun(delivery, requiredUseCase(data), actor);
+            case "drift.alert" -> alertDrift(delivery, requiredUseCase(data), data, actor);
             case "feedback.batch" -> ingestFeedback(delivery, data, actor);
             case "fine_tune.callback" -> fineTuneCallback(delivery, data, actor);
             default -> throw new Refused(HttpStatus.UNPROCESSABLE_ENTITY, "webhook-event-unknown",
@@ -171,6 +175,36 @@ public class WebhookController {
                 answer.put("event", delivery.type());
                 answer.put("runId", run.runId());
                 answer.put("status", run.status());
+                statusCode = HttpStatus.ACCEPTED.value();
+            } catch (ApiException refused) {
+                ProblemDetail problem = ApiExceptionHandler.toProblem(refused);
+                answer.put("type", String.valueOf(problem.getType()));
+                answer.put("detail", problem.getDetail());
+                answer.put("field", refused.property("field"));
+                statusCode = problem.getStatus();
+            }
+            return answer(delivery, statusCode, answer);
+        }));
+    }
+
+    /**
+     * Like {@link #startRun}, through the monitor: the alert is recorded as a drift check and starts a run with
+     * it as evidence, unless the use case has an open run (then the answer names that run, 202 all the same).
+     */
+    private ResponseEntity<Object> alertDrift(Delivery delivery, String useCase, JsonNode data, String actor) {
+        return once(delivery, () -> transaction.execute(status -> {
+            if (!claim(delivery)) {
+                return null;
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            int statusCode;
+            try {
+                DriftAlertEvents.AlertedRun run = driftAlerts.alert(useCase, data, actor);
+                answer.put("event", delivery.type());
+                answer.put("runId", run.runId());
+                answer.put("status", run.status());
+                answer.put("runStarted", run.runStarted());
+                answer.put("driftCheckId", run.driftCheckId());
                 statusCode = HttpStatus.ACCEPTED.value();
             } catch (ApiException refused) {
                 ProblemDetail problem = ApiExceptionHandler.toProblem(refused);

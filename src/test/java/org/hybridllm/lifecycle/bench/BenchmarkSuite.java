@@ -27,7 +27,8 @@ public final class BenchmarkSuite {
         // shared app starts (one embedded engine per JVM), and its app marks the open runs it finds INTERRUPTED
         return List.of(new WebhookBenchmark(), new FeedbackIngestionBenchmark(), new DatasetBuildBenchmark(),
                 new StageWorkersBenchmark(),
-                new EmbeddingsBenchmark(), new GatewayLatencyBenchmark(), new ScorerOverheadBenchmark());
+                new EmbeddingsBenchmark(), new GatewayLatencyBenchmark(), new ScorerOverheadBenchmark(),
+                new DriftCheckBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
