@@ -79,8 +79,16 @@ public class RunRepository {
     }
 
     /**
+     * The runs that keep another from starting for their use case (at most one open run per use case): queued,
+     * running, waiting, or interrupted (resumable). One definition and one lock for every path that starts runs
+     * under the rule (drift, retraining), so that two of them cannot both start one.
+     */
+    private static final String OPEN_STATUSES =
+            "('QUEUED', 'RUNNING', 'AWAITING_APPROVAL', 'AWAITING_CHANGES', 'INTERRUPTED')";
+
+    /**
      * Serialises the "at most one open run" check of a use case with the run it may insert, for the rest of the
-     * transaction (drift-started runs: the monitor and the drift.alert webhook).
+     * transaction (runs started by drift or by a retraining call).
      */
     void lockUseCaseRuns(long useCaseId) {
         jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(3, (int) useCaseId).query((rs, i) -> 1).list();
@@ -88,10 +96,8 @@ public class RunRepository {
 
     /** The use case's newest run that is not finished: queued, running, waiting or interrupted (resumable). */
     Optional<LifecycleRun> findOpenOfUseCase(long useCaseId) {
-        return jdbc.sql(SELECT + """
-                         where r.use_case_id = ? and r.status in ('QUEUED', 'RUNNING', 'AWAITING_APPROVAL',
-                                                                  'AWAITING_CHANGES', 'INTERRUPTED')
-                         order by r.created_at desc limit 1""")
+        return jdbc.sql(SELECT + " where r.use_case_id = ? and r.status in " + OPEN_STATUSES
+                        + " order by r.created_at desc limit 1")
                 .param(useCaseId).query(mapper).optional();
     }
 
@@ -115,15 +121,13 @@ public class RunRepository {
     }
 
     /**
-     * The use case's open runs (queued, running, awaiting approval or changes), oldest first, after locking run
+     * The use case's open runs ({@link #OPEN_STATUSES}), oldest first, after locking run
      * starts of the use case until the end of the transaction: a check and a start under it never race another.
      */
     public List<LifecycleRun> lockAndFindOpen(long useCaseId) {
-        jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(2, (int) useCaseId).query((rs, i) -> 1).list();
-        return jdbc.sql(SELECT + """
-                        where r.use_case_id = ?
-                          and r.status in ('QUEUED', 'RUNNING', 'AWAITING_APPROVAL', 'AWAITING_CHANGES')
-                        order by r.created_at""")
+        lockUseCaseRuns(useCaseId);
+        return jdbc.sql(SELECT + " where r.use_case_id = ? and r.status in " + OPEN_STATUSES
+                        + " order by r.created_at")
                 .param(useCaseId).query(mapper).list();
     }
 
