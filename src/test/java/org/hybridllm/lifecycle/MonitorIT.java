@@ -235,6 +235,37 @@ class MonitorIT {
                 Map.of("reason", "test done"));
     }
 
+    /**
+     * The review of a run started by drift shows the evidence it was started with: a drift.alert on a fresh use
+     * case, whose first run fine-tunes and asks for a review (the monitor's runs take the same path,
+     * RunService.queueForDrift). While it waits there it is the use case's open run: a second alert records its
+     * evidence against it and starts nothing.
+     */
+    @Test
+    void aRunStartedByDriftShowsItsEvidenceOnItsReview() throws Exception {
+        String useCase = "drift-review-" + UUID.randomUUID().toString().substring(0, 8);
+        sampleData.loadInto(useCase);
+        HttpResponse<String> answer = alert(useCase);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        JsonNode accepted = json.readTree(answer.body());
+        assertThat(accepted.path("runStarted").asBoolean()).isTrue();
+        UUID runId = UUID.fromString(accepted.path("runId").asText());
+
+        JsonNode awaiting = api.awaitStatus(runId, TIMEOUT, "AWAITING_APPROVAL");
+        assertThat(awaiting.path("drift").path("tripped").findValuesAsText("name"))
+                .containsExactly("webhook.drift-alert");
+        String review = awaiting.path("pendingApprovals").get(0).path("id").asText();
+        String reviewPage = mvc.perform(get("/console/reviews/" + review).with(user("reviewer").roles("REVIEWER")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(reviewPage).contains("Started by drift", "webhook.drift-alert");
+
+        JsonNode again = json.readTree(alert(useCase).body());
+        assertThat(again.path("runStarted").asBoolean()).isFalse();
+        assertThat(again.path("runId").asText()).isEqualTo(runId.toString());
+        api.call(LifecycleApi.ENGINEER, HttpMethod.POST, "/api/runs/" + runId + "/cancel",
+                Map.of("reason", "test done"));
+    }
+
     private HttpResponse<String> alert(String useCase) {
         String body = "{\"type\":\"drift.alert\",\"id\":\"" + UUID.randomUUID() + "\",\"data\":{\"useCase\":\""
                 + useCase + "\",\"metric\":\"external-psi\",\"value\":0.4}}";
