@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hybridllm.lifecycle.api.ApiException;
 import org.hybridllm.lifecycle.api.ApiExceptionHandler;
@@ -164,27 +165,11 @@ public class WebhookController {
      * instance is created by the run module's dispatcher after the commit, as fast as the engine accepts them.
      */
     private ResponseEntity<Object> startRun(Delivery delivery, String useCase, String actor) {
-        return once(delivery, () -> transaction.execute(status -> {
-            if (!claim(delivery)) {
-                return null;
-            }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            int statusCode;
-            try {
-                RunStartEvents.QueuedRun run = runs.queue(useCase, actor);
-                answer.put("event", delivery.type());
-                answer.put("runId", run.runId());
-                answer.put("status", run.status());
-                statusCode = HttpStatus.ACCEPTED.value();
-            } catch (ApiException refused) {
-                ProblemDetail problem = ApiExceptionHandler.toProblem(refused);
-                answer.put("type", String.valueOf(problem.getType()));
-                answer.put("detail", problem.getDetail());
-                answer.put("field", refused.property("field"));
-                statusCode = problem.getStatus();
-            }
-            return answer(delivery, statusCode, answer);
-        }));
+        return runEvent(delivery, answer -> {
+            RunStartEvents.QueuedRun run = runs.queue(useCase, actor);
+            answer.put("runId", run.runId());
+            answer.put("status", run.status());
+        });
     }
 
     /**
@@ -192,22 +177,33 @@ public class WebhookController {
      * it as evidence, unless the use case has an open run (then the answer names that run, 202 all the same).
      */
     private ResponseEntity<Object> alertDrift(Delivery delivery, String useCase, JsonNode data, String actor) {
+        return runEvent(delivery, answer -> {
+            DriftAlertEvents.AlertedRun run = driftAlerts.alert(useCase, data, actor);
+            answer.put("runId", run.runId());
+            answer.put("status", run.status());
+            answer.put("runStarted", run.runStarted());
+            answer.put("driftCheckId", run.driftCheckId());
+        });
+    }
+
+    /**
+     * A delivery whose effect queues a run: claimed, carried out and answered in one transaction (202 with what
+     * {@code effect} put in the answer), or answered with the problem the effect was refused with.
+     */
+    private ResponseEntity<Object> runEvent(Delivery delivery, Consumer<Map<String, Object>> effect) {
         return once(delivery, () -> transaction.execute(status -> {
             if (!claim(delivery)) {
                 return null;
             }
             Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("event", delivery.type());
             int statusCode;
             try {
-                DriftAlertEvents.AlertedRun run = driftAlerts.alert(useCase, data, actor);
-                answer.put("event", delivery.type());
-                answer.put("runId", run.runId());
-                answer.put("status", run.status());
-                answer.put("runStarted", run.runStarted());
-                answer.put("driftCheckId", run.driftCheckId());
+                effect.accept(answer);
                 statusCode = HttpStatus.ACCEPTED.value();
             } catch (ApiException refused) {
                 ProblemDetail problem = ApiExceptionHandler.toProblem(refused);
+                answer.clear();
                 answer.put("type", String.valueOf(problem.getType()));
                 answer.put("detail", problem.getDetail());
                 answer.put("field", refused.property("field"));
