@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +20,25 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class OpenLoop {
 
-    /** @param firstFailure what the first failed request got back (null if none failed) */
-    record Result(Latencies latencies, int sent, int failed, String firstFailure) {
+    /**
+     * @param firstFailure what the first failed request got back (null if none failed)
+     * @param byRequest    each request's latency (nanoseconds) in the order they were due; -1 where none came
+     */
+    record Result(Latencies latencies, int sent, int failed, String firstFailure, long[] byRequest) {
+
+        /** The slowest latency (ms) of each tenth of the run, in order: where in the run a tail happened. */
+        String slowestByTenth() {
+            StringBuilder tenths = new StringBuilder();
+            int size = Math.max(1, byRequest.length / 10);
+            for (int from = 0; from < byRequest.length; from += size) {
+                long slowest = 0;
+                for (int i = from; i < Math.min(byRequest.length, from + size); i++) {
+                    slowest = Math.max(slowest, byRequest[i]);
+                }
+                tenths.append(tenths.isEmpty() ? "" : " ").append(String.format("%.0f", slowest / 1e6));
+            }
+            return tenths.toString();
+        }
     }
 
     private OpenLoop() {
@@ -29,6 +47,8 @@ final class OpenLoop {
     static Result run(HttpClient client, IntFunction<HttpRequest> requests, int ratePerSecond, Duration duration) {
         int total = (int) (ratePerSecond * duration.toMillis() / 1000);
         Latencies latencies = new Latencies();
+        long[] byRequest = new long[total];
+        Arrays.fill(byRequest, -1);
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(total);
@@ -42,7 +62,9 @@ final class OpenLoop {
                         .whenComplete((response, error) -> {
                             if (response != null) {
                                 // a refusal is an answer too: leaving its wait out would flatter the percentiles
-                                latencies.record(System.nanoTime() - due);
+                                long latency = System.nanoTime() - due;
+                                latencies.record(latency);
+                                byRequest[index] = latency;
                             }
                             if (error != null || response.statusCode() / 100 != 2) {
                                 failed.incrementAndGet();
@@ -59,6 +81,6 @@ final class OpenLoop {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return new Result(latencies, total, failed.get(), firstFailure.get());
+        return new Result(latencies, total, failed.get(), firstFailure.get(), byRequest);
     }
 }

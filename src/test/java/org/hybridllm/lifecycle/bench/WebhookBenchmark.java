@@ -79,6 +79,8 @@ final class WebhookBenchmark implements Benchmark, AutoCloseable {
         OpenLoop.Result baseline = OpenLoop.run(client, signed(verifyOnly, secret, "base-" + run), rate, duration);
         OpenLoop.Result measured = OpenLoop.run(client, signed(webhook, secret, "run-" + run), rate, duration);
         Instant loadEnded = Instant.now();
+        System.err.println("webhook: slowest answer (ms) per tenth of the run: ours " + measured.slowestByTenth()
+                + "; signature only " + baseline.slowestByTenth());
 
         if (baseline.failed() > 0) {
             throw new IllegalStateException("the signature-only endpoint refused: " + baseline.firstFailure());
