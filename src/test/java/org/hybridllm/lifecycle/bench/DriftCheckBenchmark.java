@@ -64,7 +64,7 @@ final class DriftCheckBenchmark implements Benchmark {
         List<String> labels = useCase.labelNames();
         context.jdbc().sql("""
                         insert into interaction (use_case_id, input, output, latency_ms, cost_usd, created_at)
-                        select ?, 'Ticket ' || g || ': my order ' || (g * 7919 % 100003) || ' has a problem, please help',
+                        select ?, 'Ticket ' || g || ': my order ' || (g::bigint * 7919 % 100003) || ' has a problem, please help',
                                (?::text[])[1 + g % ?], 20 + g % 50, 0.000001,
                                ?::timestamptz + (g::double precision / ?) * interval '1 hour'
                         from generate_series(1, ?) g""")
