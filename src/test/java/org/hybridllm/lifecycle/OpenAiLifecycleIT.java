@@ -254,7 +254,7 @@ class OpenAiLifecycleIT {
     }
 
     @Test
-    void cancellingARunWhoseJobIsTrainingCancelsTheJobAtTheProvider() {
+    void cancellingARunWhoseJobIsTrainingCancelsTheJobAtTheProvider() throws InterruptedException {
         String key = "tickets-cancel-job";
         useCaseOn(key, "fake-openai");
         FAKE.finishJobsAfter(100_000);
@@ -267,11 +267,20 @@ class OpenAiLifecycleIT {
                 LifecycleApi.sleep(200);
             }
             assertThat(externalId).as("the job is training").isNotNull();
+            // the cancellation commits while a status read answering "running" is on its way to the worker
+            var held = FAKE.holdJobRetrievals();
+            assertThat(held.awaitHeld(60)).as("a status read is in flight").isTrue();
             var cancelled = api.call(LifecycleApi.ENGINEER, HttpMethod.POST,
                     "/api/runs/" + runId + "/cancel", Map.of("reason", "wrong base model"));
             assertThat(cancelled.getBody().path("status").asText()).isEqualTo("CANCELLED");
             assertThat(jdbc.sql("select status from fine_tune_job where run_id = ?").param(runId)
                     .query(String.class).single()).isEqualTo("CANCELLED");
+            held.release();
+            for (int i = 0; i < 30; i++) { // the late "running" must not overwrite the cancellation
+                LifecycleApi.sleep(100);
+                assertThat(jdbc.sql("select status from fine_tune_job where run_id = ?").param(runId)
+                        .query(String.class).single()).as("after the late answer").isEqualTo("CANCELLED");
+            }
             String job = externalId;
             for (int i = 0; i < 50 && !"cancelled".equals(FAKE.job(job).get("status")); i++) {
                 LifecycleApi.sleep(100); // the provider is told once the cancelling transaction has committed

@@ -39,8 +39,7 @@ public class CheckFineTuneStatusWorker {
     @JobWorker(type = "lifecycle.finetune.check-status", fetchVariables = "fineTuneJobId")
     public FineTuneChecked check(@Variable("fineTuneJobId") long fineTuneJobId) {
         FineTuneJob job = jobs.get(fineTuneJobId);
-        if (job.status() == FineTuneStatus.State.SUCCEEDED || job.status() == FineTuneStatus.State.FAILED
-                || job.status() == FineTuneStatus.State.CANCELLED) {
+        if (isFinished(job)) {
             return new FineTuneChecked(job.status().name(), job.error());
         }
         FineTuneStatus status;
@@ -55,7 +54,10 @@ public class CheckFineTuneStatusWorker {
             throw e; // transient: the job is retried with the client's default backoff
         }
         status = withLossCurve(status, job);
-        jobs.update(job.id(), status);
+        if (!jobs.update(job.id(), status)) {
+            FineTuneJob finished = jobs.get(job.id()); // cancelled while the provider was being asked
+            return new FineTuneChecked(finished.status().name(), finished.error());
+        }
         if (status.isFinished()) {
             audit.record(AuditLog.SYSTEM, "FINE_TUNE_" + status.state().name(), "fine_tune_job", job.id(),
                     job.runId(), status.error() == null ? Map.of() : Map.of("error", status.error()));
@@ -68,6 +70,11 @@ public class CheckFineTuneStatusWorker {
                     "message", reason != null ? reason : "Fine-tuning " + status.state().name().toLowerCase()));
         }
         return new FineTuneChecked(status.state().name(), reason);
+    }
+
+    private static boolean isFinished(FineTuneJob job) {
+        return job.status() == FineTuneStatus.State.SUCCEEDED || job.status() == FineTuneStatus.State.FAILED
+                || job.status() == FineTuneStatus.State.CANCELLED;
     }
 
     /** The training loss curve as recorded so far (fine_tune_event), unless the fine-tuner reported its own. */

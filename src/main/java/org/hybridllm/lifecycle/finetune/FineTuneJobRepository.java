@@ -55,23 +55,33 @@ public class FineTuneJobRepository {
                 .query(MAPPER).single();
     }
 
-    public void submitted(long id, String externalId) {
-        jdbc.sql("update fine_tune_job set external_id = ?, status = 'RUNNING', updated_at = now() where id = ?")
-                .params(externalId, id)
-                .update();
+    /**
+     * Records the provider's job id; a QUEUED job becomes RUNNING, one cancelled while it was being submitted stays
+     * CANCELLED. Returns the job's status after the update.
+     */
+    public FineTuneStatus.State submitted(long id, String externalId) {
+        return FineTuneStatus.State.valueOf(jdbc.sql("""
+                        update fine_tune_job set external_id = ?, updated_at = now(),
+                               status = case when status = 'QUEUED' then 'RUNNING' else status end
+                        where id = ? returning status""")
+                .params(externalId, id).query(String.class).single());
     }
 
-    public void update(long id, FineTuneStatus status) {
+    /**
+     * Records what the fine-tuner reported, unless the job has finished meanwhile (a cancellation that committed
+     * while the provider was being asked must not be overwritten by its stale "running"). Returns whether it did.
+     */
+    public boolean update(long id, FineTuneStatus status) {
         TrainingCost cost = status.trainingCost();
-        jdbc.sql("""
+        return jdbc.sql("""
                         update fine_tune_job set status = ?, metrics = ?::jsonb, error = ?, result_model_ref = ?,
                                served_model = ?, training_cost_usd = ?, training_seconds = ?,
                                training_cost_basis = ?, updated_at = now()
-                        where id = ?""")
+                        where id = ? and status in ('QUEUED', 'RUNNING')""")
                 .params(status.state().name(), Jsonb.write(json, status.metrics() == null ? Map.of() : status.metrics()),
                         status.error(), status.modelRef(), status.servedModel(), cost == null ? null : cost.usd(),
                         cost == null ? null : cost.seconds(), cost == null ? null : cost.basis(), id)
-                .update();
+                .update() == 1;
     }
 
     /** Marks the run's unfinished jobs CANCELLED and returns them (so the provider can be told). */

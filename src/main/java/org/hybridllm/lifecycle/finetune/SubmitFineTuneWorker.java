@@ -13,6 +13,7 @@ import org.hybridllm.lifecycle.usecase.PromptVersionRepository;
 import org.hybridllm.lifecycle.usecase.UseCase;
 import org.hybridllm.lifecycle.usecase.UseCaseRepository;
 import org.hybridllm.lifecycle.provider.FineTuneRequest;
+import org.hybridllm.lifecycle.provider.FineTuneStatus;
 import org.hybridllm.lifecycle.provider.FineTuner;
 import org.hybridllm.lifecycle.provider.ProviderRegistry;
 import org.hybridllm.lifecycle.artifact.ArtifactStore;
@@ -86,10 +87,13 @@ public class SubmitFineTuneWorker {
                     prompts.get(input.tunedPromptVersionId()).spec(), useCase.labels(),
                     useCase.contract().outputSchema(), hyperparameters, artifacts.workDirectory("fine-tune"));
             externalId = fineTuner.submit(request);
+            // recorded at once, so a cancellation committing from now on finds the provider's id and stops it
+            if (jobs.submitted(row.id(), externalId) == FineTuneStatus.State.CANCELLED) {
+                fineTuner.cancel(externalId); // the run was cancelled while the job was being submitted
+            }
         }
         String submitted = externalId;
         return () -> {
-            jobs.submitted(row.id(), submitted);
             audit.record(AuditLog.SYSTEM, "FINE_TUNE_SUBMITTED", "fine_tune_job", row.id(), runId,
                     Map.of("provider", useCase.fineTunerName(), "externalId", submitted,
                             "datasetVersionId", input.datasetVersionId(), "hyperparameters", hyperparameters));

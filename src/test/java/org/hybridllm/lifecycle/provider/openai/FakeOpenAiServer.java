@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.concurrent.Executors;
@@ -46,6 +48,25 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private volatile byte[] lastChatRequest;
     private volatile boolean recordingChatRequests;
     private volatile int retrievalsUntilDone = 2;
+    private volatile HeldRetrievals heldRetrievals;
+
+    /**
+     * Job status reads whose answers are composed but not sent until {@link #release()}: what the client sees
+     * when the job changes while an answer is on its way.
+     */
+    public static final class HeldRetrievals {
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        /** Whether a status read is being held (waiting at most the given seconds for one to come). */
+        public boolean awaitHeld(long seconds) throws InterruptedException {
+            return arrived.await(seconds, TimeUnit.SECONDS);
+        }
+
+        public void release() {
+            released.countDown();
+        }
+    }
 
     public FakeOpenAiServer(String apiKey) throws IOException {
         this.apiKey = apiKey;
@@ -85,6 +106,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** How many status reads a job needs to finish (one keeps it running for a long time when large). */
     public void finishJobsAfter(int retrievals) {
         this.retrievalsUntilDone = retrievals;
+    }
+
+    /** Holds the answers to job status reads from now on; later reads are answered at once after release. */
+    public HeldRetrievals holdJobRetrievals() {
+        HeldRetrievals held = new HeldRetrievals();
+        heldRetrievals = held;
+        return held;
     }
 
     /** The body of the last chat completion request, as the client sent it. */
@@ -257,7 +285,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 job.put("status", "running");
             }
         }
-        send(exchange, 200, job);
+        Map<String, Object> answer = new LinkedHashMap<>(job);
+        HeldRetrievals held = heldRetrievals;
+        if (held != null) {
+            heldRetrievals = null;
+            held.arrived.countDown();
+            try {
+                held.released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        send(exchange, 200, answer);
     }
 
     private void events(HttpExchange exchange, String id) throws IOException {
