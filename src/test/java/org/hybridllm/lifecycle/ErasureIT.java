@@ -94,6 +94,10 @@ class ErasureIT {
         assertThat(contains(train, marker)).as("the subject's rows are in the training split").isTrue();
         int trainRowsBefore = jdbc.sql("select train_rows from dataset_version where id = ?").param(dataset)
                 .query(Integer.class).single();
+        // the champion and candidate evaluations ran on the test split: they hold the subject's text as well
+        long evaluatedBefore = evaluationExamplesHolding(marker);
+        assertThat(evaluatedBefore).as("the subject's rows were evaluated on").isPositive();
+        assertThat(modelCallsHolding(marker)).isPositive();
 
         // another role: 403, nothing changed
         assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.DELETE, "/api/subjects/" + subject, null)
@@ -113,12 +117,21 @@ class ErasureIT {
         assertThat(counts.path("datasetVersionsTainted").asInt()).isEqualTo(1);
         assertThat(counts.path("splitFilesRewritten").asInt()).isBetween(1, 4);
         assertThat(counts.path("splitFilesDeleted").asInt()).isZero();
+        assertThat(counts.path("evaluationExamplesRedacted").asLong()).isEqualTo(evaluatedBefore);
         assertThat(counts.path("modelsTainted").asInt()).isEqualTo(1);
         assertThat(counts.path("championsTainted").asInt()).isEqualTo(1);
         assertThat(erased.getBody().path("subjectSha256").asText()).isEqualTo(Sha256.of(subject));
 
         // byte-wise: no file under the artifact store holds the subject's text; the old split file is gone
         assertThat(filesContaining(marker)).as("files still holding the erased text").isEmpty();
+        assertThat(evaluationExamplesHolding(marker)).as("evaluation examples still holding it").isZero();
+        assertThat(modelCallsHolding(marker)).as("provider calls still holding it").isZero();
+        // what the gate reads stays: every example keeps its outcome, a classification its labels
+        assertThat(jdbc.sql("""
+                        select count(*) from eval_example_result e join eval_run r on r.id = e.eval_run_id
+                        where r.eval_set = ? and e.input = '[erased]' and e.expected is not null
+                          and e.expected <> '[erased]' and e.verdicts::text not like '%judgeCalls%'""")
+                .param("dataset:" + dataset + ":test").query(Long.class).single()).isEqualTo(evaluatedBefore);
         assertThat(Files.exists(train)).isFalse();
         assertThat(subjectInteractions(subject)).isZero();
         assertThat(datasetTainted(dataset)).isTrue();
@@ -290,6 +303,19 @@ class ErasureIT {
         return jdbc.sql("""
                         select a.model_version_id from model_alias a join use_case u on u.id = a.use_case_id
                         where u.key = ? and a.alias = 'champion'""").param(USE_CASE).query(Long.class).single();
+    }
+
+    private long evaluationExamplesHolding(String text) {
+        return jdbc.sql("""
+                        select count(*) from eval_example_result
+                        where strpos(input, ?) > 0 or strpos(coalesce(output, ''), ?) > 0
+                           or strpos(coalesce(expected, ''), ?) > 0 or strpos(verdicts::text, ?) > 0""")
+                .params(text, text, text, text).query(Long.class).single();
+    }
+
+    private long modelCallsHolding(String text) {
+        return jdbc.sql("select count(*) from model_call where strpos(input, ?) > 0 or strpos(coalesce(output, ''), ?) > 0")
+                .params(text, text).query(Long.class).single();
     }
 
     private long subjectInteractions(String subjectId) {

@@ -37,10 +37,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class DatasetErasure {
 
-    /** What a removal changed. */
-    public record Removal(List<Long> datasetVersionIds, int filesRewritten, int filesDeleted, long rowsRemoved) {
+    /**
+     * What a removal changed; {@code removedTestInputs}: per dataset version, the user texts of the test-split rows
+     * it removed (the evaluations on that split hold them too).
+     */
+    public record Removal(List<Long> datasetVersionIds, int filesRewritten, int filesDeleted, long rowsRemoved,
+                          Map<Long, Set<String>> removedTestInputs) {
 
-        public static final Removal NONE = new Removal(List.of(), 0, 0, 0);
+        public static final Removal NONE = new Removal(List.of(), 0, 0, 0, Map.of());
     }
 
     /** Taken shared by every dataset build and exclusively by a removal: no build reads rows being erased. */
@@ -92,6 +96,7 @@ public class DatasetErasure {
         int rewritten = 0;
         int deleted = 0;
         long rows = 0;
+        Map<Long, Set<String>> removedTestInputs = new LinkedHashMap<>();
         for (long versionId : versions) {
             jdbc.sql("select id from dataset_version where id = ? for update").param(versionId).query(Long.class)
                     .single();
@@ -105,6 +110,7 @@ public class DatasetErasure {
             rowCounts.put("validation", version.validationRows());
             rowCounts.put("test", version.testRows());
             Set<String> removedTrainInputs = new HashSet<>();
+            Set<String> removedTest = new HashSet<>();
             boolean trainTouched = false;
             List<Map<String, Object>> changes = new ArrayList<>();
             for (String split : DatasetBuilder.SPLITS) {
@@ -124,8 +130,8 @@ public class DatasetErasure {
                 trainTouched |= split.equals("train");
                 rows += dropped;
                 Artifact old = artifacts.find(artifactIds.get(split));
-                Artifact replacement = rewrite(version, split, old, drop,
-                        split.equals("train") ? removedTrainInputs : null, reason);
+                Artifact replacement = rewrite(version, split, old, drop, split.equals("train") ? removedTrainInputs
+                        : split.equals("test") ? removedTest : null, reason);
                 artifacts.markErased(old.id());
                 if (replacement != null) {
                     artifactIds.put(split, replacement.id());
@@ -173,8 +179,11 @@ public class DatasetErasure {
                     .update();
             audit.record(actor, "DATASET_TAINTED", "dataset_version", versionId, version.runId(),
                     Map.of("reason", reason, "files", changes, "sha256", sha256));
+            if (!removedTest.isEmpty()) {
+                removedTestInputs.put(versionId, Set.copyOf(removedTest));
+            }
         }
-        return new Removal(versions, rewritten, deleted, rows);
+        return new Removal(versions, rewritten, deleted, rows, removedTestInputs);
     }
 
     private record Lineage(long[] ids, long[] groupKeys) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.hybridllm.lifecycle.dataset.DatasetErasure;
+import org.hybridllm.lifecycle.evaluate.EvaluationErasure;
 import org.hybridllm.lifecycle.feedback.PersonalData;
 import org.hybridllm.lifecycle.model.ModelAlias;
 import org.hybridllm.lifecycle.model.ModelRegistry;
@@ -13,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Removes rows everywhere they live, in the caller's transaction: out of every dataset version built from them
- * (tainted, files rewritten), models trained on those versions tainted, then the rows themselves deleted. The
- * same for an erasure and a retention pass.
+ * (tainted, files rewritten), out of the evaluations on those versions' test splits (redacted), models trained on
+ * those versions tainted, then the rows themselves deleted. The same for an erasure and a retention pass.
  */
 @Component
 class Removal {
@@ -24,11 +25,13 @@ class Removal {
     }
 
     private final DatasetErasure datasets;
+    private final EvaluationErasure evaluations;
     private final ModelRegistry models;
     private final PersonalData personalData;
 
-    Removal(DatasetErasure datasets, ModelRegistry models, PersonalData personalData) {
+    Removal(DatasetErasure datasets, EvaluationErasure evaluations, ModelRegistry models, PersonalData personalData) {
         this.datasets = datasets;
+        this.evaluations = evaluations;
         this.models = models;
         this.personalData = personalData;
     }
@@ -43,6 +46,10 @@ class Removal {
             return new Removed(ErasureCounts.NONE, Set.of());
         }
         DatasetErasure.Removal removal = datasets.removeFeedback(rows.feedbackIds(), reason, actor);
+        int examplesRedacted = 0;
+        for (var removed : removal.removedTestInputs().entrySet()) {
+            examplesRedacted += evaluations.redactTestSplitExamples(removed.getKey(), removed.getValue());
+        }
         List<ModelVersion> tainted = models.taintTrainedOn(removal.datasetVersionIds());
         Set<Long> champions = new LinkedHashSet<>();
         List<Long> championIds = new ArrayList<>();
@@ -57,6 +64,6 @@ class Removal {
         personalData.delete(rows);
         return new Removed(new ErasureCounts(rows.interactionIds().length, rows.feedbackIds().length,
                 removal.datasetVersionIds().size(), removal.filesRewritten(), removal.filesDeleted(),
-                removal.rowsRemoved(), tainted.size(), championIds.size()), champions);
+                removal.rowsRemoved(), examplesRedacted, tainted.size(), championIds.size()), champions);
     }
 }
