@@ -78,9 +78,16 @@ final class DatasetBuildBenchmark implements Benchmark {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                String last = output.lines().filter(l -> l.contains("Error") || l.contains("Exception")).findFirst()
-                        .orElse(output.length() > 500 ? output.substring(output.length() - 500) : output);
-                System.err.println("dataset build at -Xmx256m failed: " + last);
+                // the error and where it struck: the first lines of its stack trace
+                List<String> lines = output.lines().toList();
+                int error = 0;
+                while (error < lines.size() && !lines.get(error).contains("Error")
+                        && !lines.get(error).contains("Exception")) {
+                    error++;
+                }
+                System.err.println("dataset build at -Xmx256m failed:\n" + String.join("\n", error < lines.size()
+                        ? lines.subList(error, Math.min(lines.size(), error + 25))
+                        : lines.subList(Math.max(0, lines.size() - 25), lines.size())));
                 return Double.POSITIVE_INFINITY;
             }
             String millis = output.lines().filter(l -> l.startsWith("millis=")).findFirst().orElseThrow();

@@ -38,7 +38,7 @@ public final class DatasetBuildProbe {
         RunRepository runs = new RunRepository(jdbc, event -> { }, useCases);
         BuildDatasetWorker worker = new BuildDatasetWorker(runs, useCases,
                 new PromptVersionRepository(jdbc, json), new FeedbackRepository(jdbc, dataSource),
-                new DatasetRepository(jdbc, json), new ArtifactStore(new ArtifactProperties(Path.of(args[5])), jdbc,
+                new DatasetRepository(jdbc, dataSource, json), new ArtifactStore(new ArtifactProperties(Path.of(args[5])), jdbc,
                 json), null, new AuditLog(jdbc, json), json, new DatasetProperties(0.15, 0.15, 20261124L, 0.7, 0.05));
         UUID runId = UUID.randomUUID();
         runs.insert(runId, useCaseId, "bench");
