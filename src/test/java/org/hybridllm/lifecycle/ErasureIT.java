@@ -98,6 +98,11 @@ class ErasureIT {
         long evaluatedBefore = evaluationExamplesHolding(marker);
         assertThat(evaluatedBefore).as("the subject's rows were evaluated on").isPositive();
         assertThat(modelCallsHolding(marker)).isPositive();
+        // a review's evidence is metrics and counts (it links to the evaluations for examples): nothing to redact
+        assertThat(jdbc.sql("select count(*) from approval where strpos(evidence::text, ?) > 0").param(marker)
+                .query(Long.class).single()).as("reviews whose evidence quotes the subject").isZero();
+        assertThat(jdbc.sql("select count(*) from approval a join lifecycle_run r on r.id = a.run_id where r.id = ?")
+                .param(first).query(Long.class).single()).as("the cycle was reviewed").isPositive();
 
         // another role: 403, nothing changed
         assertThat(api.call(LifecycleApi.ENGINEER, HttpMethod.DELETE, "/api/subjects/" + subject, null)
