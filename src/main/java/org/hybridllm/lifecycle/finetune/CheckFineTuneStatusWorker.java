@@ -39,7 +39,7 @@ public class CheckFineTuneStatusWorker {
     @JobWorker(type = "lifecycle.finetune.check-status", fetchVariables = "fineTuneJobId")
     public FineTuneChecked check(@Variable("fineTuneJobId") long fineTuneJobId) {
         FineTuneJob job = jobs.get(fineTuneJobId);
-        if (isFinished(job)) {
+        if (job.status().isFinished()) {
             return new FineTuneChecked(job.status().name(), job.error());
         }
         FineTuneStatus status;
@@ -70,11 +70,6 @@ public class CheckFineTuneStatusWorker {
                     "message", reason != null ? reason : "Fine-tuning " + status.state().name().toLowerCase()));
         }
         return new FineTuneChecked(status.state().name(), reason);
-    }
-
-    private static boolean isFinished(FineTuneJob job) {
-        return job.status() == FineTuneStatus.State.SUCCEEDED || job.status() == FineTuneStatus.State.FAILED
-                || job.status() == FineTuneStatus.State.CANCELLED;
     }
 
     /** The training loss curve as recorded so far (fine_tune_event), unless the fine-tuner reported its own. */

@@ -14,7 +14,13 @@ import java.util.Map;
 public record FineTuneStatus(State state, Map<String, Object> metrics, String modelRef, String error,
                              String servedModel, TrainingCost trainingCost) {
 
-    public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED }
+    public enum State {
+        QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+        public boolean isFinished() {
+            return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        }
+    }
 
     public FineTuneStatus(State state, Map<String, Object> metrics, String modelRef, String error) {
         this(state, metrics, modelRef, error, null, null);
@@ -32,6 +38,6 @@ public record FineTuneStatus(State state, Map<String, Object> metrics, String mo
 
     @JsonIgnore // derived, not a property of the stored status
     public boolean isFinished() {
-        return state == State.SUCCEEDED || state == State.FAILED || state == State.CANCELLED;
+        return state.isFinished();
     }
 }
