@@ -94,7 +94,7 @@ public class CompareWithChampionWorker {
         List<LabelledExample> test = ChatJsonl.read(json,
                         artifacts.readVerified(artifacts.find(dataset.testArtifactId()))).stream()
                 .map(e -> new LabelledExample(e.user(), e.assistant())).toList();
-        String evalSet = "dataset:" + dataset.id() + ":test";
+        String evalSet = Evaluator.testSplit(dataset.id());
         ModelAlias champion = models.alias(useCase.id(), ModelAlias.CHAMPION)
                 .orElseThrow(() -> new IllegalStateException("use case " + useCase.key() + " has no champion"));
 

@@ -46,7 +46,7 @@ public class EvaluationErasure {
         if (inputs.isEmpty()) {
             return 0;
         }
-        String evalSet = "dataset:" + datasetVersionId + ":test";
+        String evalSet = Evaluator.testSplit(datasetVersionId);
         String[] texts = inputs.toArray(String[]::new);
         record Example(long id, String task, String verdicts) {
         }

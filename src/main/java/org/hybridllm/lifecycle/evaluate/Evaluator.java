@@ -32,8 +32,13 @@ public class Evaluator {
 
     public enum Role { PROMPT_ITERATION, BASELINE, CHAMPION, CANDIDATE }
 
-    /** The curated evaluation set's name in eval_run; a dataset's test split is {@code dataset:<id>:test}. */
+    /** The curated evaluation set's name in eval_run; a dataset's test split is {@link #testSplit}'s. */
     public static final String EVAL_SET = "eval-set";
+
+    /** A dataset version's test split as eval_run names it: {@code dataset:<id>:test}. */
+    static String testSplit(long datasetVersionId) {
+        return "dataset:" + datasetVersionId + ":test";
+    }
 
     /** The confidence interval of every evaluation's primary metric: 95 %, a seeded bootstrap of its examples. */
     static final double CI_LEVEL = 0.95;
