@@ -241,7 +241,7 @@ public class DatasetErasure {
                              Set<String> removedInputs, String reason) {
         Path file = Path.of(URI.create(old.uri()));
         try {
-            if (!Files.isRegularFile(file) || !Sha256.of(file).equals(old.sha256())) {
+            if (!unchanged(file, old)) {
                 return null;
             }
             Path work = artifacts.workDirectory("erasure");
@@ -270,17 +270,29 @@ public class DatasetErasure {
                 Files.deleteIfExists(out.path());
                 return null;
             }
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("split", split);
-            metadata.put("rows", kept);
-            metadata.put("format", "openai-chat-jsonl");
-            metadata.put("rewrittenFrom", old.id());
-            metadata.put("reason", reason);
-            return artifacts.storeFile(version.runId(), BuildDatasetWorker.SPLIT_KIND, split + ".jsonl",
-                    BuildDatasetWorker.JSONL, out, metadata, List.of(old.id()));
+            return storeRewritten(version, BuildDatasetWorker.SPLIT_KIND, split, split + ".jsonl",
+                    "openai-chat-jsonl", kept, old, out, reason);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
         }
+    }
+
+    /** Whether the file is there, as it was registered: only then can it be rewritten line by line. */
+    private static boolean unchanged(Path file, Artifact registered) throws IOException {
+        return Files.isRegularFile(file) && Sha256.of(file).equals(registered.sha256());
+    }
+
+    /** A rewritten file as a new artifact, the old one its parent. */
+    private Artifact storeRewritten(DatasetVersion version, String kind, String split, String name, String format,
+                                    int rows, Artifact old, HashedFile out, String reason) throws IOException {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("split", split);
+        metadata.put("rows", rows);
+        metadata.put("format", format);
+        metadata.put("rewrittenFrom", old.id());
+        metadata.put("reason", reason);
+        return artifacts.storeFile(version.runId(), kind, name, BuildDatasetWorker.JSONL, out, metadata,
+                List.of(old.id()));
     }
 
     private record PreferenceRewrite(Artifact artifact, int kept, int removed) {
@@ -291,7 +303,7 @@ public class DatasetErasure {
                                                  String reason) {
         Path file = Path.of(URI.create(old.uri()));
         try {
-            if (!Files.isRegularFile(file) || !Sha256.of(file).equals(old.sha256())) {
+            if (!unchanged(file, old)) {
                 return null;
             }
             HashedFile out = HashedFile.create(artifacts.workDirectory("erasure"), "preferences-", ".jsonl");
@@ -311,14 +323,8 @@ public class DatasetErasure {
                 Files.deleteIfExists(out.path());
                 return new PreferenceRewrite(old, kept, 0);
             }
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("split", "train");
-            metadata.put("rows", kept);
-            metadata.put("format", "openai-preference-jsonl");
-            metadata.put("rewrittenFrom", old.id());
-            metadata.put("reason", reason);
-            Artifact artifact = artifacts.storeFile(version.runId(), BuildDatasetWorker.PREFERENCES_KIND,
-                    "preferences.jsonl", BuildDatasetWorker.JSONL, out, metadata, List.of(old.id()));
+            Artifact artifact = storeRewritten(version, BuildDatasetWorker.PREFERENCES_KIND, "train",
+                    "preferences.jsonl", "openai-preference-jsonl", kept, old, out, reason);
             return new PreferenceRewrite(artifact, kept, removed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
